@@ -1,0 +1,243 @@
+/**
+ * One wasm instance is one libnl "process": its own memory, file table,
+ * sockets, pid and network namespace. This loads a module (any thread, no
+ * fetch, no emscripten glue), instantiates it with our imports, runs its
+ * constructors, and runs main() or individual exported functions.
+ *
+ * exit() ends the process with a status; a trap or abort makes it unusable
+ * (WasmTrap names the call that crashed it); neither touches the host
+ * process's descriptors or exits Node.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { FileTable, type OutputSink } from './files.js';
+import { SocketTable, type SocketPolicy } from './sockets.js';
+import { libcImports, invokeTrampoline, type LibcExports } from './libc_imports.js';
+import { Cancelled, ProcessExit, WasmTrap } from './errors.js';
+import { nativeHost } from './native.js';
+import { openNetns, type NetnsSpec } from './netns.js';
+import { libnlEtcDir } from './paths.js';
+
+export interface ProcessOptions {
+  stdout?: OutputSink;
+  stderr?: OutputSink;
+  /** Present stdout/stderr as terminals. */
+  tty?: boolean;
+  /** Environment of the instance (NLDBG, NLCB, ...); nothing is inherited. */
+  env?: Record<string, string>;
+  /** Network namespace the instance's sockets open in (default: the process's). */
+  netns?: NetnsSpec;
+  /** pid reported by getpid(); default: one unique in this Node process. */
+  pid?: number;
+  policy?: SocketPolicy;
+  /** Where libnl's classid/pktloc are read from (seen as /etc/libnl). */
+  libnlEtcDir?: string;
+  /** argv[0] */
+  programName?: string;
+}
+
+/** What another thread needs to interrupt this instance's blocking calls. */
+export interface CancelToken {
+  wakeFd: number;
+  /** Int32Array[1] on this buffer: non-zero asks the instance to stop. */
+  flag: SharedArrayBuffer;
+}
+
+export const CANCEL_SHUTDOWN = 1;
+export const CANCEL_CALL = 2;
+
+/** Asks the instance behind `token` to abandon its blocking call. */
+export function cancelInstance(token: CancelToken, reason = CANCEL_SHUTDOWN): void {
+  Atomics.store(new Int32Array(token.flag), 0, reason);
+  nativeHost().wakeupSignal(token.wakeFd);
+}
+
+type Exports = LibcExports & Record<string, unknown>;
+
+const compiled = new Map<string, WebAssembly.Module>();
+
+export function loadModuleSync(path: string): WebAssembly.Module {
+  let m = compiled.get(path);
+  if (!m) {
+    m = new WebAssembly.Module(readFileSync(path));
+    compiled.set(path, m);
+  }
+  return m;
+}
+
+export async function loadModule(path: string): Promise<WebAssembly.Module> {
+  let m = compiled.get(path);
+  if (!m) {
+    m = await WebAssembly.compile(await readFile(path));
+    compiled.set(path, m);
+  }
+  return m;
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class WasmProcess {
+  readonly exports: Exports;
+  readonly files: FileTable;
+  readonly sockets: SocketTable;
+  readonly pid: number;
+  private readonly wakeFd: number;
+  private readonly cancelFlag: Int32Array;
+  private readonly netnsFd: number;
+  private closed = false;
+  /** Why the instance can no longer be used, if it cannot. */
+  private deadReason: Error | undefined;
+  private exitStatus: number | undefined;
+
+  private constructor(module: WebAssembly.Module, opts: ProcessOptions) {
+    const native = nativeHost();
+    this.pid = opts.pid ?? native.allocatePid();
+    this.netnsFd = opts.netns !== undefined ? openNetns(opts.netns) : -1;
+    this.wakeFd = native.wakeupCreate();
+    if (this.wakeFd < 0) {
+      if (this.netnsFd >= 0) native.closeFd(this.netnsFd);
+      throw new Error(`cannot create the wake-up eventfd (errno ${-this.wakeFd})`);
+    }
+    this.cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+    const stderr = opts.stderr ?? ((b: Uint8Array) => process.stderr.write(b));
+    this.files = new FileTable({
+      libnlEtcDir: opts.libnlEtcDir ?? libnlEtcDir(),
+      stdout: opts.stdout ?? ((b) => process.stdout.write(b)),
+      stderr,
+      tty: opts.tty,
+    });
+    this.sockets = new SocketTable({
+      netnsFd: this.netnsFd,
+      pid: this.pid,
+      wakeFd: this.wakeFd,
+      onWake: () => {
+        const reason = Atomics.load(this.cancelFlag, 0);
+        if (reason === 0) return;
+        Atomics.store(this.cancelFlag, 0, 0);
+        throw new Cancelled(reason === CANCEL_SHUTDOWN ? 'shut down' : 'call cancelled');
+      },
+      policy: opts.policy,
+    });
+
+    const getExports = (): Exports => this.exports;
+    const libc = libcImports({
+      files: this.files,
+      env: opts.env ?? {},
+      exports: getExports,
+      programName: opts.programName ?? 'libnl',
+    });
+    const imports: WebAssembly.Imports = {
+      env: libc.env,
+      wasi_snapshot_preview1: libc.wasi,
+      nlhost: this.sockets.imports(() => this.exports.memory),
+    };
+    const invoke = invokeTrampoline(getExports);
+    const missing: string[] = [];
+    for (const imp of WebAssembly.Module.imports(module)) {
+      const ns = imports[imp.module] as Record<string, unknown> | undefined;
+      if (imp.module === 'env' && imp.name.startsWith('invoke_')) {
+        libc.env[imp.name] = invoke;
+      } else if (!ns || !(imp.name in ns)) {
+        missing.push(`${imp.module}.${imp.name}`);
+      }
+    }
+    if (missing.length) {
+      this.release();
+      throw new Error(`this host does not provide imports the module needs: ${missing.join(', ')}`);
+    }
+    try {
+      this.exports = new WebAssembly.Instance(module, imports).exports as Exports;
+      this.call('__wasm_call_ctors');
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+  }
+
+  static create(module: WebAssembly.Module, opts: ProcessOptions = {}): WasmProcess {
+    return new WasmProcess(module, opts);
+  }
+
+  get cancelToken(): CancelToken {
+    return { wakeFd: this.wakeFd, flag: this.cancelFlag.buffer as SharedArrayBuffer };
+  }
+
+  /** Why the instance is unusable, or undefined while it is healthy. */
+  get failure(): Error | undefined {
+    return this.deadReason;
+  }
+
+  /**
+   * Calls an exported function. A trap or abort marks the instance dead and
+   * throws WasmTrap naming `name`; exit() throws ProcessExit.
+   */
+  call(name: string, ...args: number[]): number {
+    if (this.deadReason) throw this.deadReason;
+    if (this.closed) throw new Error('libnl wasm instance is closed');
+    const fn = this.exports[name];
+    if (typeof fn !== 'function') throw new TypeError(`the module exports no function ${name}`);
+    try {
+      return (fn as (...a: number[]) => number)(...args) as number;
+    } catch (e) {
+      if (e instanceof ProcessExit) {
+        this.exitStatus = e.status;
+        this.deadReason = new Error(`libnl wasm instance exited with status ${e.status} during ${name}`);
+        throw e;
+      }
+      this.deadReason = e instanceof WasmTrap ? new WasmTrap(name, e.reason, { cause: e })
+        : e instanceof Cancelled ? e
+          : new WasmTrap(name, describe(e), { cause: e });
+      throw this.deadReason;
+    }
+  }
+
+  /** Runs main(argc, argv) and returns the exit status. */
+  main(args: readonly string[], programName = 'libnl'): number {
+    const argv = [programName, ...args].map((a) => new TextEncoder().encode(`${a}\0`));
+    const malloc = this.exports.malloc;
+    if (!malloc) throw new Error('the module does not export malloc');
+    const table = malloc(4 * (argv.length + 1));
+    const ptrs = argv.map((a) => {
+      const p = malloc(a.length);
+      new Uint8Array(this.exports.memory.buffer).set(a, p);
+      return p;
+    });
+    const view = new DataView(this.exports.memory.buffer);
+    ptrs.forEach((p, i) => view.setUint32(table + 4 * i, p, true));
+    view.setUint32(table + 4 * ptrs.length, 0, true);
+    const entry = typeof this.exports.main === 'function' ? 'main' : '__main_argc_argv';
+    try {
+      const status = this.call(entry, argv.length, table);
+      // Returning from main is exit(status): atexit handlers, then stdio flush.
+      for (const fn of ['__funcs_on_exit', '__stdio_exit']) {
+        if (typeof this.exports[fn] === 'function') this.call(fn);
+      }
+      this.exitStatus = status;
+      return status;
+    } catch (e) {
+      if (e instanceof ProcessExit) return e.status;
+      throw e;
+    }
+  }
+
+  /** The status passed to exit(), once the program has exited. */
+  get exited(): number | undefined {
+    return this.exitStatus;
+  }
+
+  private release(): void {
+    const native = nativeHost();
+    this.sockets.closeAll();
+    native.closeFd(this.wakeFd);
+    if (this.netnsFd >= 0) native.closeFd(this.netnsFd);
+  }
+
+  /** Closes every socket and descriptor of the instance. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+  }
+}

@@ -1,0 +1,247 @@
+/**
+ * The imports emscripten 3.1.6's libc expects from its JavaScript runtime
+ * ("env" and "wasi_snapshot_preview1"), implemented here instead of by
+ * emscripten's generated glue: that glue installs process-wide handlers,
+ * calls process.exit() and cannot load in every thread, none of which a
+ * library may do. Files and stdio go to the FileTable, time is UTC, exit
+ * and aborts become exceptions the instance owner handles.
+ *
+ * Signatures follow emscripten's legalized ABI: 64-bit values arrive as two
+ * i32 halves, `__syscall_*` return -errno, WASI calls return errno, all in
+ * WASI numbering.
+ */
+import { WasiErrno } from './wasi_errno.js';
+import type { FileTable } from './files.js';
+import { ProcessExit, WasmTrap } from './errors.js';
+import { strftime, writeTm, readTm, tmToEpochUTC } from './time_format.js';
+import { cString } from './c_string.js';
+
+export interface LibcExports {
+  memory: WebAssembly.Memory;
+  __indirect_function_table?: WebAssembly.Table;
+  malloc?: (size: number) => number;
+  stackSave?: () => number;
+  stackRestore?: (sp: number) => void;
+  setThrew?: (threw: number, value: number) => void;
+  __funcs_on_exit?: () => void;
+  __stdio_exit?: () => void;
+}
+
+export interface LibcImportOptions {
+  files: FileTable;
+  /** Environment variables, passed explicitly (never the host's). */
+  env: Record<string, string>;
+  /** The instance's exports, once instantiated. */
+  exports: () => LibcExports;
+  /** Writes a line to the instance's stderr (assertion messages). */
+  programName: string;
+}
+
+type ImportFn = (...args: number[]) => number | void;
+
+/** Thrown by longjmp and caught by the invoke_* trampolines, as emscripten does. */
+const LONGJMP = Symbol('longjmp');
+
+const encoder = new TextEncoder();
+
+export function libcImports(opts: LibcImportOptions): { env: Record<string, ImportFn>; wasi: Record<string, ImportFn> } {
+  const { files } = opts;
+  const ex = opts.exports;
+  const mem = (): ArrayBuffer => ex().memory.buffer;
+  const view = (): DataView => new DataView(mem());
+  const u8 = (): Uint8Array => new Uint8Array(mem());
+  let tempRet0 = 0;
+
+  const runExitHandlers = (): void => {
+    ex().__funcs_on_exit?.();
+    ex().__stdio_exit?.();
+  };
+
+  // Reads/writes through an iovec array (8-byte wasm32 iovecs).
+  const iovLoop = (iov: number, iovcnt: number, pnum: number, op: (chunk: Uint8Array) => number): number => {
+    let total = 0;
+    for (let i = 0; i < iovcnt; i++) {
+      const v = view();
+      const base = v.getUint32(iov + i * 8, true);
+      const len = v.getUint32(iov + i * 8 + 4, true);
+      if (base + len > mem().byteLength) return WasiErrno.FAULT;
+      const n = op(new Uint8Array(mem(), base, len));
+      if (n < 0) return -n;
+      total += n;
+      if (n < len) break;
+    }
+    view().setUint32(pnum, total, true);
+    return WasiErrno.SUCCESS;
+  };
+
+  const envStrings = (): Uint8Array[] =>
+    Object.entries(opts.env).map(([k, v]) => encoder.encode(`${k}=${v}\0`));
+
+  const env: Record<string, ImportFn> = {
+    exit: (status) => {
+      runExitHandlers();
+      throw new ProcessExit(status);
+    },
+    abort: () => {
+      throw new WasmTrap('abort', 'abort() called');
+    },
+    __assert_fail: (cond, file, line, func) => {
+      const m = mem();
+      const text = `${opts.programName}: ${cString(m, file)}:${line}: ${func ? cString(m, func) : '?'}: ` +
+        `Assertion \`${cString(m, cond)}' failed.\n`;
+      files.write(2, encoder.encode(text));
+      throw new WasmTrap('assert', text.trim());
+    },
+    segfault: () => {
+      throw new WasmTrap('memory access', 'segmentation fault (NULL or out-of-bounds access)');
+    },
+    alignfault: () => {
+      throw new WasmTrap('memory access', 'misaligned memory access');
+    },
+
+    emscripten_memcpy_big: (dest, src, num) => {
+      u8().copyWithin(dest, src, src + num);
+    },
+    emscripten_get_heap_max: () => 2 ** 31,
+    emscripten_resize_heap: (requested) => {
+      const memory = ex().memory;
+      const needed = (requested >>> 0) - memory.buffer.byteLength;
+      if (needed <= 0) return 1;
+      try {
+        // Grow by at least a fifth, as emscripten does, to keep growth rare.
+        const pages = Math.max(Math.ceil(needed / 65536), Math.ceil(memory.buffer.byteLength / 5 / 65536));
+        memory.grow(Math.min(pages, 32768 - memory.buffer.byteLength / 65536));
+        return 1;
+      } catch {
+        return 0;
+      }
+    },
+    setTempRet0: (v) => {
+      tempRet0 = v;
+    },
+    getTempRet0: () => tempRet0,
+    emscripten_get_now: () => performance.now(),
+    _emscripten_throw_longjmp: () => {
+      throw LONGJMP;
+    },
+    _dlopen_js: () => 0,
+
+    time: (ptr) => {
+      const t = Math.floor(Date.now() / 1000);
+      if (ptr) view().setInt32(ptr, t, true);
+      return t;
+    },
+    _tzset_js: (timezone, daylight, tzname) => {
+      const v = view();
+      v.setInt32(timezone, 0, true);
+      v.setInt32(daylight, 0, true);
+      const malloc = ex().malloc;
+      if (!malloc) return;
+      const name = malloc(4);
+      u8().set(encoder.encode('UTC\0'), name);
+      view().setUint32(tzname, name, true);
+      view().setUint32(tzname + 4, name, true);
+    },
+    _gmtime_js: (timePtr, tmPtr) => {
+      writeTm(view(), tmPtr, new Date(view().getInt32(timePtr, true) * 1000));
+    },
+    _localtime_js: (timePtr, tmPtr) => {
+      writeTm(view(), tmPtr, new Date(view().getInt32(timePtr, true) * 1000));
+    },
+    _mktime_js: (tmPtr) => {
+      const t = tmToEpochUTC(readTm(view(), tmPtr));
+      writeTm(view(), tmPtr, new Date(t * 1000));
+      return t;
+    },
+    _timegm_js: (tmPtr) => {
+      const t = tmToEpochUTC(readTm(view(), tmPtr));
+      writeTm(view(), tmPtr, new Date(t * 1000));
+      return t;
+    },
+    strftime: (s, maxsize, format, tm) => {
+      const text = encoder.encode(strftime(cString(mem(), format), readTm(view(), tm, mem())));
+      if (text.length + 1 > maxsize) return 0;
+      u8().set(text, s);
+      u8()[s + text.length] = 0;
+      return text.length;
+    },
+    // Names are never resolved (no DNS in the sandbox); numeric requests
+    // are not needed by libnl, which formats addresses itself.
+    getnameinfo: () => -2 /* EAI_NONAME */,
+
+    __syscall_open: (path, flags) => files.open(cString(mem(), path), flags),
+    __syscall_fcntl64: (fd, cmd, varargs) => {
+      const arg = varargs ? view().getInt32(varargs, true) : 0;
+      return files.fcntl(fd, cmd, arg);
+    },
+    __syscall_ioctl: (fd, request) => files.ioctl(fd, request),
+    __syscall_stat64: (path, buf) => files.stat(cString(mem(), path), view(), buf),
+    __syscall_lstat64: (path, buf) => files.stat(cString(mem(), path), view(), buf),
+  };
+
+  const wasi: Record<string, ImportFn> = {
+    fd_write: (fd, iov, iovcnt, pnum) => iovLoop(iov, iovcnt, pnum, (c) => files.write(fd, c)),
+    fd_read: (fd, iov, iovcnt, pnum) => iovLoop(iov, iovcnt, pnum, (c) => files.read(fd, c)),
+    fd_close: (fd) => files.close(fd),
+    fd_seek: (fd, offsetLow, offsetHigh, whence, newOffset) => {
+      const pos = files.seek(fd, offsetHigh * 4294967296 + (offsetLow >>> 0), whence);
+      if (pos < 0) return -pos;
+      view().setUint32(newOffset, pos >>> 0, true);
+      view().setUint32(newOffset + 4, Math.floor(pos / 4294967296), true);
+      return WasiErrno.SUCCESS;
+    },
+    fd_fdstat_get: (fd, buf) => {
+      const type = files.fileType(fd);
+      if (type < 0) return -type;
+      const v = view();
+      for (let i = 0; i < 24; i += 4) v.setUint32(buf + i, 0, true);
+      v.setUint8(buf, type);
+      return WasiErrno.SUCCESS;
+    },
+    environ_sizes_get: (pcount, psize) => {
+      const strs = envStrings();
+      view().setUint32(pcount, strs.length, true);
+      view().setUint32(psize, strs.reduce((n, s) => n + s.length, 0), true);
+      return WasiErrno.SUCCESS;
+    },
+    environ_get: (environ, buf) => {
+      let p = buf;
+      envStrings().forEach((s, i) => {
+        view().setUint32(environ + i * 4, p, true);
+        u8().set(s, p);
+        p += s.length;
+      });
+      return WasiErrno.SUCCESS;
+    },
+    clock_time_get: (clockId, _precisionLow, _precisionHigh, out) => {
+      const ns = clockId === 0 ? BigInt(Date.now()) * 1000000n : process.hrtime.bigint();
+      view().setBigUint64(out, ns, true);
+      return WasiErrno.SUCCESS;
+    },
+    proc_exit: (status) => {
+      throw new ProcessExit(status);
+    },
+  };
+  return { env, wasi };
+}
+
+/**
+ * emscripten's setjmp/longjmp: calls through invoke_<sig>(index, ...args)
+ * catch a longjmp, restore the stack and report it with setThrew().
+ */
+export function invokeTrampoline(exports: () => LibcExports): ImportFn {
+  return (index, ...args) => {
+    const ex = exports();
+    const sp = ex.stackSave?.() ?? 0;
+    try {
+      const fn = ex.__indirect_function_table?.get(index) as ((...a: number[]) => number) | null;
+      if (!fn) throw new WasmTrap('invoke', `call through a null function pointer (${index})`);
+      return fn(...args);
+    } catch (e) {
+      ex.stackRestore?.(sp);
+      if (e !== LONGJMP) throw e;
+      ex.setThrew?.(1, 0);
+      return 0;
+    }
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The native addon (host/): the only code that talks to the kernel. This file
+ * loads it and gives it a type; see host/addon.cc for the behaviour. Every
+ * function returns a number: >= 0 on success, -errno (Linux numbering) on
+ * failure.
+ */
+import { createRequire } from 'node:module';
+import { addonPath } from './paths.js';
+
+export interface NativeHost {
+  socket(family: number, type: number, protocol: number, netnsFd: number): number;
+  close(fd: number): number;
+  bind(fd: number, addr: Uint8Array): number;
+  connect(fd: number, addr: Uint8Array): number;
+  /** Writes the address into `addr`; returns its length. */
+  getsockname(fd: number, addr: Uint8Array): number;
+  /** Writes the value into `value`; returns its length. */
+  getsockopt(fd: number, level: number, name: number, value: Uint8Array): number;
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array): number;
+  /** `iov` holds (offset, length) pairs into `memory`; control is native cmsg layout. */
+  sendmsg(fd: number, memory: ArrayBuffer, iov: Uint32Array, iovCount: number,
+    name: Uint8Array | null, control: Uint8Array | null, flags: number): number;
+  /**
+   * `out` receives [namelen, controllen, msg_flags]. With `block`, waits up to
+   * `timeoutMs` (-1: forever, then -EAGAIN) or until `wakeFd` is signalled
+   * (-ECANCELED).
+   */
+  recvmsg(fd: number, memory: ArrayBuffer, iov: Uint32Array, iovCount: number,
+    name: Uint8Array | null, control: Uint8Array | null, flags: number, block: boolean,
+    timeoutMs: number, wakeFd: number, out: Int32Array): number;
+  /** `fds` is an array of native struct pollfd (8 bytes each); revents written in place. */
+  poll(fds: Uint8Array, timeoutMs: number, wakeFd: number): number;
+  getFlags(fd: number): number;
+  setNonblocking(fd: number, nonblocking: boolean): number;
+  /** Opens a network namespace file (checked to be one). */
+  netnsOpen(path: string): number;
+  /** A new empty network namespace, kept alive by the returned fd. */
+  netnsCreate(): number;
+  closeFd(fd: number): number;
+  wakeupCreate(): number;
+  wakeupSignal(fd: number): number;
+  wakeupReset(fd: number): number;
+  /** A pid for a new wasm instance, unique in this process. */
+  allocatePid(): number;
+  processPid(): number;
+}
+
+let loaded: NativeHost | undefined;
+
+export function nativeHost(): NativeHost {
+  if (!loaded) {
+    const require = createRequire(import.meta.url);
+    try {
+      loaded = require(addonPath) as NativeHost;
+    } catch (e) {
+      throw new Error(`libnl-wasm: cannot load the native host ${addonPath} ` +
+        `(build it with: npx node-gyp rebuild -C host): ${(e as Error).message}`);
+    }
+  }
+  return loaded;
+}

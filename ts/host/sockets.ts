@@ -1,0 +1,363 @@
+/**
+ * The "nlhost" imports of a wasm instance (see wasm/nlhost.h and
+ * docs/host-abi.md): netlink sockets, carried out by the native addon.
+ *
+ * The instance names sockets by handles that only this table gives out, so it
+ * cannot reach descriptors it did not create. Only AF_NETLINK sockets exist;
+ * a policy can narrow the protocols and refuse requests that change kernel
+ * state. Results are -errno in Linux numbering.
+ */
+import { nativeHost, type NativeHost } from './native.js';
+import {
+  MSG_CTRUNC, controlFromNative, controlToNative, nativeControlCapacity, readIovecs,
+  readMsghdr, timevalFromNative, timevalToNative, timevalToTimeoutMs, writeMsghdrResult,
+  NATIVE_TIMEVAL_SIZE, WASM32_TIMEVAL_SIZE,
+} from './msghdr.js';
+import { Cancelled } from './errors.js';
+import { isStateChangingRequest } from './request_policy.js';
+
+/** Linux errno values the host produces itself. */
+export const LinuxErrno = {
+  EPERM: 1, EBADF: 9, EAGAIN: 11, EFAULT: 14, EINVAL: 22, EMFILE: 24,
+  ENOPROTOOPT: 92, EPROTONOSUPPORT: 93, ESOCKTNOSUPPORT: 94, EAFNOSUPPORT: 97,
+  ECANCELED: 125,
+} as const;
+
+const AF_NETLINK = 16;
+const SOCK_DGRAM = 2;
+const SOCK_RAW = 3;
+const SOCK_TYPE_MASK = 0xf;
+const SOCK_NONBLOCK = 0o4000;
+const SOCK_CLOEXEC = 0o2000000;
+const O_NONBLOCK = 0o4000;
+const MSG_DONTWAIT = 0x40;
+const F_GETFL = 3;
+const F_SETFL = 4;
+const SOL_SOCKET = 1;
+const SO_RCVTIMEO_OLD = 20;
+const SO_SNDTIMEO_OLD = 21;
+const SO_ATTACH_FILTER = 26;
+const SO_ATTACH_BPF = 50;
+const SO_ATTACH_REUSEPORT_CBPF = 51;
+const SO_ATTACH_REUSEPORT_EBPF = 52;
+const CLONE_NEWNET = 0x40000000;
+const MAX_IOV = 1024;
+
+export interface SocketPolicy {
+  /** Netlink protocols the instance may open (default: all). */
+  protocols?: readonly number[];
+  /** Refuse requests that would change kernel state (RTM_NEW*, RTM_DEL*, ...). */
+  readOnly?: boolean;
+}
+
+export interface SocketTableOptions {
+  /** Network namespace new sockets open in (an fd the table does not own), or -1. */
+  netnsFd: number;
+  /** The pid the instance reports (getpid), which libnl builds port ids from. */
+  pid: number;
+  /** Eventfd that interrupts blocking calls; see `onWake`. */
+  wakeFd: number;
+  /** Called when a blocking call was interrupted; throws to abandon it. */
+  onWake: () => void;
+  policy?: SocketPolicy;
+}
+
+interface Socket {
+  fd: number;
+  protocol: number;
+  nonblocking: boolean;
+  recvTimeoutMs: number;
+}
+
+type MemoryGetter = () => WebAssembly.Memory;
+
+export class SocketTable {
+  private readonly sockets = new Map<number, Socket>();
+  private readonly native: NativeHost = nativeHost();
+  private readonly iovScratch = new Uint32Array(2 * 16);
+  private readonly recvResult = new Int32Array(3);
+  /** A namespace made by unshare(), owned by this table. */
+  private ownNetnsFd = -1;
+  private netnsFd: number;
+
+  constructor(private readonly opts: SocketTableOptions) {
+    this.netnsFd = opts.netnsFd;
+  }
+
+  get count(): number {
+    return this.sockets.size;
+  }
+
+  /** Closes every socket (and an unshared namespace); used when the instance goes away. */
+  closeAll(): void {
+    for (const s of this.sockets.values()) this.native.close(s.fd);
+    this.sockets.clear();
+    if (this.ownNetnsFd >= 0) this.native.closeFd(this.ownNetnsFd);
+    this.ownNetnsFd = -1;
+  }
+
+  private newHandle(): number {
+    for (let h = 0; ; h++) if (!this.sockets.has(h)) return h;
+  }
+
+  private iovPairs(count: number): Uint32Array {
+    return count * 2 <= this.iovScratch.length ? this.iovScratch : new Uint32Array(count * 2);
+  }
+
+  /** The nlhost import object; `memory` is read afresh on every call. */
+  imports(memory: MemoryGetter): Record<string, (...args: number[]) => number> {
+    const native = this.native;
+    const bytes = (ptr: number, len: number): Uint8Array | null => {
+      const buf = memory().buffer;
+      ptr >>>= 0;
+      len >>>= 0;
+      return ptr + len <= buf.byteLength ? new Uint8Array(buf, ptr, len) : null;
+    };
+    const view = (): DataView => new DataView(memory().buffer);
+    const inBounds = (ptr: number, len: number): boolean =>
+      (ptr >>> 0) + (len >>> 0) <= memory().buffer.byteLength;
+    const sock = (h: number): Socket | undefined => this.sockets.get(h);
+
+    // Runs a native call that may report -ECANCELED when woken up.
+    const interruptible = (call: () => number): number => {
+      for (;;) {
+        const r = call();
+        if (r !== -LinuxErrno.ECANCELED) return r;
+        this.opts.onWake();
+        native.wakeupReset(this.opts.wakeFd);
+      }
+    };
+
+    return {
+      sock_open: (domain, type, protocol) => {
+        if (domain !== AF_NETLINK) return -LinuxErrno.EAFNOSUPPORT;
+        const kind = type & SOCK_TYPE_MASK;
+        if (kind !== SOCK_RAW && kind !== SOCK_DGRAM) return -LinuxErrno.ESOCKTNOSUPPORT;
+        const allowed = this.opts.policy?.protocols;
+        if (allowed && !allowed.includes(protocol)) return -LinuxErrno.EPROTONOSUPPORT;
+        const fd = native.socket(domain, type | SOCK_CLOEXEC, protocol, this.netnsFd);
+        if (fd < 0) return fd;
+        const h = this.newHandle();
+        this.sockets.set(h, { fd, protocol, nonblocking: (type & SOCK_NONBLOCK) !== 0, recvTimeoutMs: -1 });
+        return h;
+      },
+
+      sock_close: (h) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        this.sockets.delete(h);
+        return native.close(s.fd);
+      },
+
+      sock_bind: (h, addr, len) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        const a = bytes(addr, len);
+        return a ? native.bind(s.fd, a) : -LinuxErrno.EFAULT;
+      },
+
+      sock_connect: (h, addr, len) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        const a = bytes(addr, len);
+        return a ? native.connect(s.fd, a) : -LinuxErrno.EFAULT;
+      },
+
+      sock_getsockname: (h, addr, lenPtr) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        if (!inBounds(lenPtr, 4)) return -LinuxErrno.EFAULT;
+        const a = bytes(addr, view().getUint32(lenPtr, true));
+        if (!a) return -LinuxErrno.EFAULT;
+        const r = native.getsockname(s.fd, a);
+        if (r < 0) return r;
+        view().setUint32(lenPtr, r, true);
+        return 0;
+      },
+
+      sock_getsockopt: (h, level, name, valPtr, lenPtr) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        if (!inBounds(lenPtr, 4)) return -LinuxErrno.EFAULT;
+        const len = view().getUint32(lenPtr, true);
+        if (level === SOL_SOCKET && (name === SO_RCVTIMEO_OLD || name === SO_SNDTIMEO_OLD)) {
+          if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -LinuxErrno.EINVAL;
+          const tv = new Uint8Array(NATIVE_TIMEVAL_SIZE);
+          const r = native.getsockopt(s.fd, level, name, tv);
+          if (r < 0) return r;
+          timevalFromNative(tv, view(), valPtr);
+          view().setUint32(lenPtr, WASM32_TIMEVAL_SIZE, true);
+          return 0;
+        }
+        const v = bytes(valPtr, len);
+        if (!v) return -LinuxErrno.EFAULT;
+        const r = native.getsockopt(s.fd, level, name, v);
+        if (r < 0) return r;
+        view().setUint32(lenPtr, r, true);
+        return 0;
+      },
+
+      sock_setsockopt: (h, level, name, valPtr, len) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        if (level === SOL_SOCKET) {
+          if (name === SO_ATTACH_FILTER || name === SO_ATTACH_BPF ||
+            name === SO_ATTACH_REUSEPORT_CBPF || name === SO_ATTACH_REUSEPORT_EBPF) {
+            // These carry pointers or descriptors of the wasm side's world.
+            return -LinuxErrno.ENOPROTOOPT;
+          }
+          if (name === SO_RCVTIMEO_OLD || name === SO_SNDTIMEO_OLD) {
+            if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -LinuxErrno.EINVAL;
+            const r = native.setsockopt(s.fd, level, name, timevalToNative(view(), valPtr));
+            if (r === 0 && name === SO_RCVTIMEO_OLD) s.recvTimeoutMs = timevalToTimeoutMs(view(), valPtr);
+            return r;
+          }
+        }
+        const v = bytes(valPtr, len);
+        return v ? native.setsockopt(s.fd, level, name, v) : -LinuxErrno.EFAULT;
+      },
+
+      sock_sendto: (h, buf, len, flags, addr, addrlen) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        if (!inBounds(buf, len)) return -LinuxErrno.EFAULT;
+        const name = addr ? bytes(addr, addrlen) : null;
+        if (addr && !name) return -LinuxErrno.EFAULT;
+        const iov = this.iovScratch;
+        iov[0] = buf >>> 0;
+        iov[1] = len >>> 0;
+        if (this.refused(s, memory(), iov, 1)) return -LinuxErrno.EPERM;
+        return native.sendmsg(s.fd, memory().buffer, iov, 1, name, null, flags);
+      },
+
+      sock_recvfrom: (h, buf, len, flags, addr, addrlenPtr) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        if (!inBounds(buf, len)) return -LinuxErrno.EFAULT;
+        let name: Uint8Array | null = null;
+        if (addr) {
+          if (!inBounds(addrlenPtr, 4)) return -LinuxErrno.EFAULT;
+          name = bytes(addr, view().getUint32(addrlenPtr, true));
+          if (!name) return -LinuxErrno.EFAULT;
+        }
+        const iov = this.iovScratch;
+        const out = this.recvResult;
+        const block = !s.nonblocking && !(flags & MSG_DONTWAIT);
+        const r = interruptible(() => {
+          iov[0] = buf >>> 0;
+          iov[1] = len >>> 0;
+          const n = name && bytes(addr, name.length);
+          return native.recvmsg(s.fd, memory().buffer, iov, 1, n, null, flags, block,
+            s.recvTimeoutMs, this.opts.wakeFd, out);
+        });
+        if (r >= 0 && addr) view().setUint32(addrlenPtr, out[0], true);
+        return r;
+      },
+
+      sock_sendmsg: (h, msgPtr, flags) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        if (!inBounds(msgPtr, 28)) return -LinuxErrno.EFAULT;
+        const m = readMsghdr(view(), msgPtr);
+        if (m.iovlen > MAX_IOV) return -LinuxErrno.EINVAL;
+        if (!inBounds(m.iov, m.iovlen * 8)) return -LinuxErrno.EFAULT;
+        const iov = this.iovPairs(m.iovlen);
+        readIovecs(view(), m.iov, m.iovlen, iov);
+        const name = m.name ? bytes(m.name, m.namelen) : null;
+        if (m.name && !name) return -LinuxErrno.EFAULT;
+        let control: Uint8Array | null = null;
+        if (m.control && m.controllen) {
+          const mem = bytes(0, memory().buffer.byteLength) as Uint8Array;
+          if (!inBounds(m.control, m.controllen)) return -LinuxErrno.EFAULT;
+          control = controlToNative(mem, m.control, m.controllen);
+          if (!control) return -LinuxErrno.EINVAL;
+        }
+        if (this.refused(s, memory(), iov, m.iovlen)) return -LinuxErrno.EPERM;
+        return native.sendmsg(s.fd, memory().buffer, iov, m.iovlen, name, control, flags);
+      },
+
+      sock_recvmsg: (h, msgPtr, flags) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        if (!inBounds(msgPtr, 28)) return -LinuxErrno.EFAULT;
+        const m = readMsghdr(view(), msgPtr);
+        if (m.iovlen > MAX_IOV) return -LinuxErrno.EINVAL;
+        if (!inBounds(m.iov, m.iovlen * 8)) return -LinuxErrno.EFAULT;
+        if (m.name && !inBounds(m.name, m.namelen)) return -LinuxErrno.EFAULT;
+        if (m.control && !inBounds(m.control, m.controllen)) return -LinuxErrno.EFAULT;
+        const iov = this.iovPairs(m.iovlen);
+        readIovecs(view(), m.iov, m.iovlen, iov);
+        const control = m.control && m.controllen ? new Uint8Array(nativeControlCapacity(m.controllen)) : null;
+        const out = this.recvResult;
+        const block = !s.nonblocking && !(flags & MSG_DONTWAIT);
+        const r = interruptible(() => native.recvmsg(s.fd, memory().buffer, iov, m.iovlen,
+          m.name ? bytes(m.name, m.namelen) : null, control, flags, block, s.recvTimeoutMs,
+          this.opts.wakeFd, out));
+        if (r < 0) return r;
+        let controllen = 0;
+        let msgFlags = out[2];
+        if (control) {
+          const mem = bytes(0, memory().buffer.byteLength) as Uint8Array;
+          const c = controlFromNative(control, out[1], mem, m.control, m.controllen);
+          controllen = c.length;
+          if (c.truncated) msgFlags |= MSG_CTRUNC;
+        }
+        writeMsghdrResult(view(), msgPtr, m.name ? out[0] : 0, controllen, msgFlags);
+        return r;
+      },
+
+      sock_poll: (fdsPtr, nfds, timeout) => {
+        if (nfds > MAX_IOV || !inBounds(fdsPtr, nfds * 8)) return -LinuxErrno.EFAULT;
+        const pollfds = new Uint8Array(nfds * 8);
+        const p = new DataView(pollfds.buffer);
+        const v = view();
+        for (let i = 0; i < nfds; i++) {
+          const h = v.getInt32(fdsPtr + i * 8, true);
+          const s = h >= 0 ? sock(h) : undefined;
+          if (h >= 0 && !s) return -LinuxErrno.EBADF;
+          p.setInt32(i * 8, s ? s.fd : -1, true);
+          p.setInt16(i * 8 + 4, v.getInt16(fdsPtr + i * 8 + 4, true), true);
+        }
+        const r = interruptible(() => native.poll(pollfds, timeout, this.opts.wakeFd));
+        if (r < 0) return r;
+        const after = view();
+        for (let i = 0; i < nfds; i++) after.setInt16(fdsPtr + i * 8 + 6, p.getInt16(i * 8 + 6, true), true);
+        return r;
+      },
+
+      sock_fcntl: (h, cmd, arg) => {
+        const s = sock(h);
+        if (!s) return -LinuxErrno.EBADF;
+        if (cmd === F_GETFL) return native.getFlags(s.fd);
+        if (cmd === F_SETFL) {
+          const r = native.setNonblocking(s.fd, (arg & O_NONBLOCK) !== 0);
+          if (r === 0) s.nonblocking = (arg & O_NONBLOCK) !== 0;
+          return r;
+        }
+        return -LinuxErrno.EINVAL;
+      },
+
+      proc_getpid: () => this.opts.pid,
+
+      netns_unshare: (flags) => {
+        if (flags !== CLONE_NEWNET) return -LinuxErrno.EINVAL;
+        const fd = native.netnsCreate();
+        if (fd < 0) return fd;
+        if (this.ownNetnsFd >= 0) native.closeFd(this.ownNetnsFd);
+        this.ownNetnsFd = fd;
+        this.netnsFd = fd;
+        return 0;
+      },
+    };
+  }
+
+  /** Whether the policy refuses this outgoing message (read-only mode). */
+  private refused(s: Socket, memory: WebAssembly.Memory, iov: Uint32Array, count: number): boolean {
+    if (!this.opts.policy?.readOnly) return false;
+    for (let i = 0; i < count; i++) {
+      const chunk = new Uint8Array(memory.buffer, iov[2 * i], iov[2 * i + 1]);
+      if (isStateChangingRequest(s.protocol, chunk)) return true;
+    }
+    return false;
+  }
+}

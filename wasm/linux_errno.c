@@ -1,0 +1,34 @@
+/*
+ * linux_errno.c - Linux errno numbers to this libc's errno numbers
+ *
+ * The kernel (NLMSG_ERROR payloads) and the host ABI (negative returns of the
+ * nlhost imports) speak Linux errno numbering; emscripten's libc numbers errno
+ * the WASI way (EEXIST is 17 on Linux, 20 here). This is the one place that
+ * translates. The table is generated at build time from the Linux uapi
+ * headers, so every number the kernel can send is covered.
+ */
+#include <errno.h>
+
+#include "linux_errno.h"
+
+int nl_errno_from_linux(int err)
+{
+	int neg = err < 0;
+	int e = neg ? -err : err;
+
+	switch (e) {
+	case 0:
+		return 0;
+#define X(name, num) \
+	case num:    \
+		e = name; \
+		break;
+#include "linux_errno_table.h"
+#undef X
+	default:
+		/* Unknown to this libc: keep a recognisable failure. */
+		e = EIO;
+		break;
+	}
+	return neg ? -e : e;
+}
