@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <wasi/api.h>
@@ -290,4 +291,70 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 	}
 	free(hostfds);
 	return (int)host_result(r);
+}
+
+/*
+ * select() on top of poll(), so that sockets wait in the host with a real
+ * timeout (libnl's monitor tools select() on their socket).
+ */
+int select(int n, fd_set *restrict rfds, fd_set *restrict wfds,
+	   fd_set *restrict efds, struct timeval *restrict tv)
+{
+	struct pollfd *p;
+	int i, k = 0, r, timeout = -1;
+
+	if (n < 0 || n > FD_SETSIZE) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (tv)
+		timeout = (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000);
+
+	p = calloc(n ? n : 1, sizeof(*p));
+	if (!p) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		short ev = 0;
+
+		if (rfds && FD_ISSET(i, rfds))
+			ev |= POLLIN;
+		if (wfds && FD_ISSET(i, wfds))
+			ev |= POLLOUT;
+		if (efds && FD_ISSET(i, efds))
+			ev |= POLLPRI;
+		if (ev) {
+			p[k].fd = i;
+			p[k].events = ev;
+			k++;
+		}
+	}
+
+	r = poll(p, k, timeout);
+	if (r >= 0) {
+		r = 0;
+		if (rfds)
+			FD_ZERO(rfds);
+		if (wfds)
+			FD_ZERO(wfds);
+		if (efds)
+			FD_ZERO(efds);
+		for (i = 0; i < k; i++) {
+			if (rfds && (p[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+				FD_SET(p[i].fd, rfds);
+				r++;
+			}
+			if (wfds && (p[i].revents & (POLLOUT | POLLERR))) {
+				FD_SET(p[i].fd, wfds);
+				r++;
+			}
+			if (efds && (p[i].revents & POLLPRI)) {
+				FD_SET(p[i].fd, efds);
+				r++;
+			}
+		}
+	}
+	free(p);
+	return r;
 }

@@ -73,18 +73,37 @@ extract() {
 	# $1 package, $2 debian version, $3 upstream dir name, $4 our patch dir
 	pkg=$1 ver=$2 dir=$3 ours=$4
 	upver=${ver%-*}
-	rm -rf "$dest/$dir"
-	mkdir -p "$dest"
-	tar -xzf "$work/${pkg}_${upver}.orig.tar.gz" -C "$dest"
-	tar -xJf "$work/${pkg}_${ver}.debian.tar.xz" -C "$dest/$dir"
-	if [ -f "$dest/$dir/debian/patches/series" ]; then
-		grep -v '^[[:space:]]*\(#\|$\)' "$dest/$dir/debian/patches/series" | while read -r p; do
-			patch -s -p1 -d "$dest/$dir" < "$dest/$dir/debian/patches/$p"
+	fresh="$dest/.fresh"
+	rm -rf "$fresh"
+	mkdir -p "$fresh"
+	tar --no-same-owner -xzf "$work/${pkg}_${upver}.orig.tar.gz" -C "$fresh"
+	tar --no-same-owner -xJf "$work/${pkg}_${ver}.debian.tar.xz" -C "$fresh/$dir"
+	if [ -f "$fresh/$dir/debian/patches/series" ]; then
+		grep -v '^[[:space:]]*\(#\|$\)' "$fresh/$dir/debian/patches/series" | while read -r p; do
+			patch -s -p1 -d "$fresh/$dir" < "$fresh/$dir/debian/patches/$p"
 		done
 	fi
 	for p in "$ours"/*.patch; do
 		[ -f "$p" ] || continue
-		patch -s -p1 -d "$dest/$dir" < "$p"
+		patch -s -p1 -d "$fresh/$dir" < "$p"
+	done
+	sync_tree "$fresh/$dir" "$dest/$dir"
+	rm -rf "$fresh"
+}
+
+# Makes $2 equal to $1, touching only files whose content changed, so that
+# a new patch rebuilds only what it affects.
+sync_tree() {
+	from=$1 to=$2
+	mkdir -p "$to"
+	(cd "$from" && find . -type f) | while read -r f; do
+		if ! cmp -s "$from/$f" "$to/$f"; then
+			mkdir -p "$(dirname "$to/$f")"
+			cp -p "$from/$f" "$to/$f"
+		fi
+	done
+	(cd "$to" && find . -type f) | while read -r f; do
+		[ -e "$from/$f" ] || rm -f "$to/$f"
 	done
 }
 

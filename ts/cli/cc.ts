@@ -1,0 +1,55 @@
+/**
+ * `libnl-wasm cc`: builds a user's C program against libnl twice, with the
+ * flags our own build used (build/<target>/libnl-cc.json, written by CMake):
+ * <out>.wasm for `libnl-wasm exec`, and <out> natively, so both can be run
+ * and compared.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { buildDir } from '../host/paths.js';
+
+interface CcConfig {
+  target: 'wasm' | 'native';
+  compiler: string;
+  cflags: string[];
+  archives: string[];
+  linkFlags: string[];
+}
+
+function config(target: 'wasm' | 'native'): CcConfig {
+  const path = `${buildDir(target)}/libnl-cc.json`;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as CcConfig;
+  } catch {
+    throw new Error(`${path} is missing: build libnl for ${target} first`);
+  }
+}
+
+function build(cfg: CcConfig, sources: string[], extra: string[], out: string): number {
+  const args = [...cfg.cflags, ...extra, ...sources, '-o', out,
+    '-Wl,--whole-archive', ...cfg.archives, '-Wl,--no-whole-archive', ...cfg.linkFlags];
+  const env = { ...process.env, NODE_PATH: process.env.NODE_PATH ?? '/usr/share/nodejs' };
+  const r = spawnSync(cfg.compiler, args, { stdio: 'inherit', env });
+  return r.status ?? 1;
+}
+
+export async function compileProgram(argv: string[]): Promise<number> {
+  const sources: string[] = [];
+  const extra: string[] = [];
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-o') out = argv[++i];
+    else if (a.endsWith('.c')) sources.push(a);
+    else extra.push(a);
+  }
+  if (!out || sources.length === 0) {
+    process.stderr.write('usage: libnl-wasm cc <file.c>... -o <out> [cc flags]\n');
+    return 2;
+  }
+  // emcc writes <out>.js next to <out>.wasm; only the .wasm is used.
+  const wasm = build(config('wasm'), sources, extra, `${out}.js`);
+  rmSync(`${out}.js`, { force: true });
+  if (wasm !== 0) return wasm;
+  return build(config('native'), sources, extra, out);
+}

@@ -1,0 +1,82 @@
+#!/bin/sh
+# Brings a checkout to a runnable state, doing only what is missing:
+#   1. Debian packages (emscripten, flex, bison, cmake, linux-libc-dev, ...,
+#      and Debian's own libnl as an independent reference), when root;
+#      otherwise prints the command to run and stops;
+#   2. npm packages (npm ci, when package-lock.json changed);
+#   3. libnl's and libcheck's source (vendor/libnl/fetch.sh);
+#   4. the native addon (host/), libnl for x86_64 and for wasm32 (CMake),
+#      and the TypeScript (dist/).
+# Every step is incremental; on a ready checkout this takes a few seconds.
+#
+# LIBNL_WASM_CHECKED=1 also builds the checked wasm variant (SAFE_HEAP).
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+say() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+APT_PACKAGES="emscripten flex bison cmake make g++ python3 linux-libc-dev iproute2 \
+libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libnl-nf-3-dev libnl-idiag-3-dev \
+libnl-xfrm-3-dev libnl-cli-3-dev libnl-utils"
+
+missing=""
+for p in $APT_PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		say "missing Debian packages:$missing"
+		say "run as root: apt-get update && apt-get install -y$missing"
+		exit 1
+	fi
+	say "installing$missing"
+	apt-get update -q >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+fi
+
+# emscripten's optimizer (wasm-opt's JS side) needs Debian's node modules.
+export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
+
+lock_stamp=node_modules/.package-lock.sha256
+if [ ! -f "$lock_stamp" ] || ! sha256sum --quiet -c "$lock_stamp" 2>/dev/null; then
+	say "installing npm packages"
+	npm ci --ignore-scripts --no-audit --no-fund >/dev/null
+	sha256sum package-lock.json > "$lock_stamp"
+fi
+
+vendor/libnl/fetch.sh >/dev/null
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+if [ ! -f host/build/Makefile ]; then
+	npx node-gyp configure -C host >/dev/null 2>&1
+fi
+npx node-gyp build -C host >/dev/null 2>&1 || { npx node-gyp build -C host; exit 1; }
+
+build_target() {
+	# $1 build dir, $2... extra configure arguments (emcmake for wasm)
+	dir=$1
+	shift
+	if [ ! -f "$dir/CMakeCache.txt" ]; then
+		"$@" -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	fi
+	if ! cmake --build "$dir" -j "$jobs" > "$dir/build.log" 2>&1; then
+		tail -40 "$dir/build.log" >&2
+		say "build failed in $dir (full log: $dir/build.log)"
+		exit 1
+	fi
+}
+
+say "building libnl (native, wasm)"
+build_target build/native cmake
+build_target build/wasm emcmake cmake
+if [ "${LIBNL_WASM_CHECKED:-0}" = 1 ]; then
+	build_target build/wasm-checked emcmake cmake -DLIBNL_WASM_CHECKED=ON
+fi
+
+npx tsc -p . --incremental --tsBuildInfoFile build/tsc.tsbuildinfo
+say "ready"
