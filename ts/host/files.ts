@@ -1,9 +1,10 @@
 /**
  * Files as a wasm instance sees them: stdin/stdout/stderr routed where the
- * caller says, and a read-only allow-list of the few files libnl reads
- * (its classid/pktloc, iproute2's tables, /etc/protocols, /proc/net/psched,
- * tc distribution tables). Everything else does not exist for the instance;
- * nothing can be written, created or removed.
+ * caller says, a read-only allow-list of the few files libnl reads (its
+ * classid/pktloc, iproute2's tables, /etc/protocols, /proc/net/psched, tc
+ * distribution tables), and a private, in-memory /tmp (libcheck keeps its
+ * messages in temporary files). Everything else does not exist for the
+ * instance; nothing on the host can be written, created or removed.
  *
  * Implements the file imports of emscripten 3.1.6's libc (its JS-side
  * syscalls, in its calling conventions: __syscall_* return -errno, the
@@ -39,12 +40,30 @@ export function allowedSource(path: string, libnlEtcDir: string): string | 'null
   return undefined;
 }
 
+/** A file of the private /tmp: lives as long as the instance. */
+interface MemoryFile {
+  bytes: Uint8Array;
+  size: number;
+}
+
 interface OpenFile {
-  kind: 'data' | 'null' | 'urandom' | 'stdin' | 'stdout' | 'stderr';
+  kind: 'data' | 'tmp' | 'null' | 'urandom' | 'stdin' | 'stdout' | 'stderr';
+  /** Content of an allow-listed file, read when opened. */
   data?: Uint8Array;
+  tmp?: MemoryFile;
   position: number;
   flags: number;
-  hostPath?: string;
+}
+
+const TMP_DIR = '/tmp/';
+/** Private /tmp size limit per instance. */
+const TMP_LIMIT = 16 * 1024 * 1024;
+
+function tmpPath(path: string): string | undefined {
+  if (path.includes('\0') || !path.startsWith('/')) return undefined;
+  const p = posix.normalize(path);
+  return p.startsWith(TMP_DIR) && p.length > TMP_DIR.length && !p.slice(TMP_DIR.length).includes('/')
+    ? p : undefined;
 }
 
 const O_ACCMODE = 3;
@@ -52,6 +71,7 @@ const O_WRONLY = 1;
 const O_RDWR = 2;
 const O_CREAT = 0o100;
 const O_TRUNC = 0o1000;
+const O_EXCL = 0o200;
 const O_APPEND = 0o2000;
 const O_DIRECTORY = 0o200000;
 
@@ -76,6 +96,7 @@ const MAX_FDS = 1024;
 
 export class FileTable {
   private readonly files = new Map<number, OpenFile>();
+  private readonly tmp = new Map<string, MemoryFile>();
 
   constructor(private readonly opts: FileOptions) {
     this.files.set(0, { kind: 'stdin', position: 0, flags: 0 });
@@ -93,7 +114,35 @@ export class FileTable {
     return this.files.size;
   }
 
+  private install(file: OpenFile): number {
+    const fd = this.lowestFree(3);
+    if (fd < 0) return -WasiErrno.MFILE;
+    this.files.set(fd, file);
+    return fd;
+  }
+
+  private openTmp(path: string, flags: number): number {
+    let node = this.tmp.get(path);
+    if (node && flags & O_CREAT && flags & O_EXCL) return -WasiErrno.EXIST;
+    if (!node) {
+      if (!(flags & O_CREAT)) return -WasiErrno.NOENT;
+      if (this.tmp.size >= 64) return -WasiErrno.MFILE;
+      node = { bytes: new Uint8Array(256), size: 0 };
+      this.tmp.set(path, node);
+    }
+    if (flags & O_TRUNC) node.size = 0;
+    return this.install({ kind: 'tmp', tmp: node, position: 0, flags });
+  }
+
+  unlink(path: string): number {
+    const p = tmpPath(path);
+    if (p) return this.tmp.delete(p) ? 0 : -WasiErrno.NOENT;
+    return allowedSource(path, this.opts.libnlEtcDir) ? -WasiErrno.ROFS : -WasiErrno.NOENT;
+  }
+
   open(path: string, flags: number): number {
+    const tmp = tmpPath(path);
+    if (tmp) return this.openTmp(tmp, flags);
     if ((flags & O_ACCMODE) === O_WRONLY || (flags & O_ACCMODE) === O_RDWR ||
       flags & (O_CREAT | O_TRUNC | O_APPEND)) {
       return allowedSource(path, this.opts.libnlEtcDir) ? -WasiErrno.ROFS : -WasiErrno.ACCES;
@@ -106,16 +155,13 @@ export class FileTable {
       file = { kind: source, position: 0, flags };
     } else {
       try {
-        file = { kind: 'data', data: readFileSync(source), position: 0, flags, hostPath: source };
+        file = { kind: 'data', data: readFileSync(source), position: 0, flags };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         return code === 'EISDIR' ? -WasiErrno.ISDIR : code === 'EACCES' ? -WasiErrno.ACCES : -WasiErrno.NOENT;
       }
     }
-    const fd = this.lowestFree(3);
-    if (fd < 0) return -WasiErrno.MFILE;
-    this.files.set(fd, file);
-    return fd;
+    return this.install(file);
   }
 
   close(fd: number): number {
@@ -132,8 +178,10 @@ export class FileTable {
       case 'urandom':
         randomFillSync(into);
         return into.length;
-      case 'data': {
-        const data = f.data as Uint8Array;
+      case 'data':
+      case 'tmp': {
+        const data = f.kind === 'tmp' ? (f.tmp as MemoryFile).bytes.subarray(0, (f.tmp as MemoryFile).size)
+          : f.data as Uint8Array;
         const n = Math.max(0, Math.min(into.length, data.length - f.position));
         into.set(data.subarray(f.position, f.position + n));
         f.position += n;
@@ -149,15 +197,34 @@ export class FileTable {
     if (!f) return -WasiErrno.BADF;
     if (f.kind === 'stdout') this.opts.stdout(bytes.slice());
     else if (f.kind === 'stderr') this.opts.stderr(bytes.slice());
+    else if (f.kind === 'tmp' && (f.flags & O_ACCMODE) !== 0) return this.writeTmp(f, bytes);
     else if (f.kind !== 'null') return -WasiErrno.BADF;
+    return bytes.length;
+  }
+
+  private writeTmp(f: OpenFile, bytes: Uint8Array): number {
+    const node = f.tmp as MemoryFile;
+    if (f.flags & O_APPEND) f.position = node.size;
+    const end = f.position + bytes.length;
+    let used = 0;
+    for (const n of this.tmp.values()) used += n.size;
+    if (end > node.size && used + end - node.size > TMP_LIMIT) return -WasiErrno.IO;
+    if (end > node.bytes.length) {
+      const grown = new Uint8Array(Math.max(end, node.bytes.length * 2));
+      grown.set(node.bytes.subarray(0, node.size));
+      node.bytes = grown;
+    }
+    node.bytes.set(bytes, f.position);
+    f.position = end;
+    node.size = Math.max(node.size, end);
     return bytes.length;
   }
 
   seek(fd: number, offset: number, whence: number): number {
     const f = this.files.get(fd);
     if (!f) return -WasiErrno.BADF;
-    if (f.kind !== 'data') return f.kind === 'null' ? 0 : -WasiErrno.SPIPE;
-    const size = (f.data as Uint8Array).length;
+    if (f.kind !== 'data' && f.kind !== 'tmp') return f.kind === 'null' ? 0 : -WasiErrno.SPIPE;
+    const size = f.kind === 'tmp' ? (f.tmp as MemoryFile).size : (f.data as Uint8Array).length;
     const base = whence === 0 ? 0 : whence === 1 ? f.position : whence === 2 ? size : NaN;
     const pos = base + offset;
     if (!Number.isFinite(pos) || pos < 0) return -WasiErrno.INVAL;
@@ -208,13 +275,18 @@ export class FileTable {
 
   /** stat(2) of an allowed path, in emscripten's struct stat layout (88 bytes). */
   stat(path: string, view: DataView, buf: number): number {
-    const source = allowedSource(path, this.opts.libnlEtcDir);
-    if (!source) return -WasiErrno.NOENT;
+    const tmp = tmpPath(path);
+    const node = tmp ? this.tmp.get(tmp) : undefined;
+    const source = tmp ? undefined : allowedSource(path, this.opts.libnlEtcDir);
+    if (!source && !node) return -WasiErrno.NOENT;
     let size = 0;
     let mode = S_IFCHR | 0o444;
     let mtime = 0;
     let ino = 0;
-    if (source !== 'null' && source !== 'urandom') {
+    if (node) {
+      size = node.size;
+      mode = S_IFREG | 0o600;
+    } else if (source !== 'null' && source !== 'urandom' && source !== undefined) {
       try {
         const st = statSync(source);
         if (!st.isFile()) return -WasiErrno.NOENT;

@@ -127,6 +127,7 @@ export class WasmProcess {
       env: opts.env ?? {},
       exports: getExports,
       programName: opts.programName ?? 'libnl',
+      sleep: (ms) => this.sockets.sleep(ms),
     });
     const imports: WebAssembly.Imports = {
       env: libc.env,

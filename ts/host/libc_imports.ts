@@ -33,11 +33,17 @@ export interface LibcImportOptions {
   env: Record<string, string>;
   /** The instance's exports, once instantiated. */
   exports: () => LibcExports;
-  /** Writes a line to the instance's stderr (assertion messages). */
+  /** argv[0], for assertion messages. */
   programName: string;
+  /** Blocks for `ms` milliseconds (-1: forever), interruptibly. */
+  sleep: (ms: number) => void;
 }
 
 type ImportFn = (...args: number[]) => number | void;
+
+const POLLIN = 0x1;
+const POLLOUT = 0x4;
+const POLLNVAL = 0x20;
 
 /** Thrown by longjmp and caught by the invoke_* trampolines, as emscripten does. */
 const LONGJMP = Symbol('longjmp');
@@ -72,6 +78,14 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     }
     view().setUint32(pnum, total, true);
     return WasiErrno.SUCCESS;
+  };
+
+  // struct timespec is (i32 sec, i32 nsec) in wasm32.
+  const clockGettime = (clockId: number, tp: number): number => {
+    const ns = clockId === 0 ? BigInt(Date.now()) * 1000000n : process.hrtime.bigint();
+    view().setInt32(tp, Number(ns / 1000000000n), true);
+    view().setInt32(tp + 4, Number(ns % 1000000000n), true);
+    return 0;
   };
 
   const envStrings = (): Uint8Array[] =>
@@ -126,6 +140,18 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     },
     _dlopen_js: () => 0,
 
+    clock_gettime: (clockId, tp) => clockGettime(clockId, tp),
+    __clock_gettime: (clockId, tp) => clockGettime(clockId, tp),
+    gettimeofday: (tv) => {
+      const now = Date.now();
+      view().setInt32(tv, Math.floor(now / 1000), true);
+      view().setInt32(tv + 4, (now % 1000) * 1000, true);
+      return 0;
+    },
+    __call_sighandler: (fp, sig) => {
+      const fn = ex().__indirect_function_table?.get(fp) as ((s: number) => void) | null;
+      fn?.(sig);
+    },
     time: (ptr) => {
       const t = Math.floor(Date.now() / 1000);
       if (ptr) view().setInt32(ptr, t, true);
@@ -165,9 +191,6 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       u8()[s + text.length] = 0;
       return text.length;
     },
-    // Names are never resolved (no DNS in the sandbox); numeric requests
-    // are not needed by libnl, which formats addresses itself.
-    getnameinfo: () => -2 /* EAI_NONAME */,
 
     __syscall_open: (path, flags) => files.open(cString(mem(), path), flags),
     __syscall_fcntl64: (fd, cmd, varargs) => {
@@ -175,6 +198,24 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       return files.fcntl(fd, cmd, arg);
     },
     __syscall_ioctl: (fd, request) => files.ioctl(fd, request),
+    __syscall_unlink: (path) => files.unlink(cString(mem(), path)),
+    // poll() on descriptors that are not sockets (wasm/socket_calls.c polls
+    // sockets through nlhost): files never block, so only a call with
+    // nothing to watch waits, as a sleep.
+    __syscall_poll: (fds, nfds, timeout) => {
+      let ready = 0;
+      for (let i = 0; i < nfds; i++) {
+        const v = view();
+        const fd = v.getInt32(fds + i * 8, true);
+        const events = v.getInt16(fds + i * 8 + 4, true);
+        let revents = 0;
+        if (fd >= 0) revents = files.fileType(fd) < 0 ? POLLNVAL : events & (POLLIN | POLLOUT);
+        v.setInt16(fds + i * 8 + 6, revents, true);
+        if (revents) ready++;
+      }
+      if (ready === 0 && timeout !== 0) opts.sleep(timeout);
+      return ready;
+    },
     __syscall_stat64: (path, buf) => files.stat(cString(mem(), path), view(), buf),
     __syscall_lstat64: (path, buf) => files.stat(cString(mem(), path), view(), buf),
   };

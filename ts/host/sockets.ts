@@ -96,6 +96,16 @@ export class SocketTable {
     this.ownNetnsFd = -1;
   }
 
+  /** Waits `ms` milliseconds (-1: forever), or until the instance is woken up to stop. */
+  sleep(ms: number): void {
+    for (;;) {
+      const r = this.native.poll(new Uint8Array(0), ms, this.opts.wakeFd);
+      if (r !== -LinuxErrno.ECANCELED) return;
+      this.opts.onWake();
+      this.native.wakeupReset(this.opts.wakeFd);
+    }
+  }
+
   private newHandle(): number {
     for (let h = 0; ; h++) if (!this.sockets.has(h)) return h;
   }

@@ -1,0 +1,68 @@
+/**
+ * The file sandbox of an instance (ts/host/files.ts): only the allow-list is
+ * readable, nothing on the host is writable, /tmp is private memory.
+ */
+import { describe, expect, it } from 'vitest';
+import { FileTable, allowedSource } from '../../dist/host/files.js';
+import { WasiErrno } from '../../dist/host/wasi_errno.js';
+
+const O_RDONLY = 0;
+const O_WRONLY = 1;
+const O_RDWR = 2;
+const O_CREAT = 0o100;
+const O_EXCL = 0o200;
+
+function table(): { files: FileTable; out: string[] } {
+  const out: string[] = [];
+  const dec = new TextDecoder();
+  const files = new FileTable({ libnlEtcDir: '/nonexistent/etc/libnl', stdout: (b) => out.push(dec.decode(b)), stderr: () => {} });
+  return { files, out };
+}
+
+describe('file allow-list', () => {
+  it('maps the paths libnl reads, and nothing else', () => {
+    expect(allowedSource('/etc/protocols', '/pkg/etc')).toBe('/etc/protocols');
+    expect(allowedSource('/etc/libnl/classid', '/pkg/etc')).toBe('/pkg/etc/classid');
+    expect(allowedSource('/etc/iproute2/rt_tables', '/pkg/etc')).toBe('/etc/iproute2/rt_tables');
+    expect(allowedSource('/proc/net/psched', '/pkg/etc')).toBe('/proc/net/psched');
+    for (const p of ['/etc/passwd', '/etc/shadow', '/etc/iproute2/../passwd', '/etc/libnl/../../etc/shadow',
+      'etc/protocols', '/proc/self/environ', '/etc/protocols\0x', '/sys/class/net/lo']) {
+      expect(allowedSource(p, '/pkg/etc'), p).toBeUndefined();
+    }
+  });
+
+  it('reads an allowed file and refuses writes to it', () => {
+    const { files } = table();
+    const fd = files.open('/etc/protocols', O_RDONLY);
+    expect(fd).toBeGreaterThanOrEqual(3);
+    const buf = new Uint8Array(64);
+    expect(files.read(fd, buf)).toBeGreaterThan(0);
+    expect(files.open('/etc/protocols', O_WRONLY)).toBe(-WasiErrno.ROFS);
+    expect(files.open('/etc/passwd', O_RDONLY)).toBe(-WasiErrno.NOENT);
+    expect(files.open('/etc/passwd', O_RDWR)).toBe(-WasiErrno.ACCES);
+    expect(files.open('/root/x', O_WRONLY | O_CREAT)).toBe(-WasiErrno.ACCES);
+    expect(files.unlink('/etc/protocols')).toBe(-WasiErrno.ROFS);
+    expect(files.write(fd, new Uint8Array([1]))).toBe(-WasiErrno.BADF);
+  });
+
+  it('keeps /tmp in memory, private to the instance', () => {
+    const a = table().files;
+    const fd = a.open('/tmp/check_XXXX', O_RDWR | O_CREAT | O_EXCL);
+    expect(a.write(fd, new TextEncoder().encode('hello'))).toBe(5);
+    expect(a.open('/tmp/check_XXXX', O_RDWR | O_CREAT | O_EXCL)).toBe(-WasiErrno.EXIST);
+    expect(a.seek(fd, 0, 0)).toBe(0);
+    const buf = new Uint8Array(5);
+    expect(a.read(fd, buf)).toBe(5);
+    expect(new TextDecoder().decode(buf)).toBe('hello');
+    expect(table().files.open('/tmp/check_XXXX', O_RDONLY)).toBe(-WasiErrno.NOENT);
+    expect(a.unlink('/tmp/check_XXXX')).toBe(0);
+    expect(a.open('/tmp/sub/dir', O_RDWR | O_CREAT)).toBe(-WasiErrno.ACCES);
+  });
+
+  it('routes stdout to the given sink', () => {
+    const { files, out } = table();
+    expect(files.write(1, new TextEncoder().encode('line\n'))).toBe(5);
+    expect(out).toEqual(['line\n']);
+    expect(files.ioctl(1, 0x5413)).toBe(-WasiErrno.NOTTY);
+  });
+});
