@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { kernelSkipReason, withNetns } from '../helpers/netns.js';
-import { runNative, runWasm } from '../helpers/run.js';
+import { runNative, runWasm } from '../../dist/compare/run.js';
 import { packageRoot } from '../../dist/host/paths.js';
 
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all'];
@@ -40,8 +40,8 @@ describe.skipIf(!!kernelSkipReason)('error codes: native and wasm agree', () => 
   });
 
   it('without CAP_NET_ADMIN both get the same error', async () => {
-    const native = await withNetns('pn', (ns) => runNative(ns, prog, ['br-e1'], {}, NOBODY));
-    const wasm = await withNetns('pw', (ns) => runWasm(ns, `${prog}.wasm`, ['br-e1'], {}, {}, NOBODY));
+    const native = await withNetns('pn', (ns) => runNative(ns, prog, ['br-e1'], { wrapper: NOBODY }));
+    const wasm = await withNetns('pw', (ns) => runWasm(ns, `${prog}.wasm`, ['br-e1'], { wrapper: NOBODY }));
     expect(native.stdout).toContain('link_add: -28 Operation not permitted');
     expect(wasm).toEqual(native);
   });

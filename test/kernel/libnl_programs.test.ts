@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { kernelSkipReason, withNetns } from '../helpers/netns.js';
-import { runNative, runWasm, type RunResult } from '../helpers/run.js';
+import { runNative, runWasm, type RunResult } from '../../dist/compare/run.js';
 
 /** "Core:addr_parse4:0 P" for every case check reports (CK_VERBOSITY=verbose). */
 function caseResults(r: RunResult): string[] {
@@ -33,8 +33,8 @@ const PROGRAMS = [
 describe.skipIf(!!kernelSkipReason)('libnl test programs under wasm', () => {
   it('check-all passes exactly the cases that pass natively', async () => {
     const env = { CK_VERBOSITY: 'verbose' };
-    const native = await withNetns('ckn', (ns) => runNative(ns, 'check-all', [], env));
-    const wasm = await withNetns('ckw', (ns) => runWasm(ns, 'check-all', [], env));
+    const native = await withNetns('ckn', (ns) => runNative(ns, 'check-all', [], { env }));
+    const wasm = await withNetns('ckw', (ns) => runWasm(ns, 'check-all', [], { env }));
     const n = caseResults(native);
     const w = caseResults(wasm);
     expect(n.length).toBe(29);
@@ -47,8 +47,8 @@ describe.skipIf(!!kernelSkipReason)('libnl test programs under wasm', () => {
     const forever = RUN_FOREVER.has(program);
     // `timeout` stops the long-running ones; both must then end with its 124.
     const limit = forever ? ['timeout', '3'] : ['timeout', '30'];
-    const native = await withNetns('tn', (ns) => runNative(ns, program, [], {}, limit));
-    const wasm = await withNetns('tw', (ns) => runWasm(ns, program, [], {}, {}, limit));
+    const native = await withNetns('tn', (ns) => runNative(ns, program, [], { wrapper: limit }));
+    const wasm = await withNetns('tw', (ns) => runWasm(ns, program, [], { wrapper: limit }));
     if (forever) expect(native.status).toBe(124);
     expect({ program, status: wasm.status }).toEqual({ program, status: native.status });
   });

@@ -7,10 +7,13 @@
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { createNetns, kernelSkipReason } from '../helpers/netns.js';
-import { applyScenario, loadScenario } from '../helpers/scenario.js';
-import { runNative, runWasm, type RunResult } from '../helpers/run.js';
-import { maskVolatile } from '../helpers/mask.js';
+import { applyScenario, loadScenario } from '../../dist/compare/scenario.js';
+import { runNative, runWasm, type RunResult } from '../../dist/compare/run.js';
+import { maskVolatile } from '../../dist/compare/mask.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const scenarioDir = join(import.meta.dirname, '..', 'scenarios');
 
 const CASES: Array<[string, string[]]> = [
   ['nl-link-list', []],
@@ -53,7 +56,7 @@ describe.skipIf(!!kernelSkipReason)('listing tools: native and wasm print the sa
   let listener: ChildProcess | undefined;
   beforeAll(async () => {
     ns = createNetns('list');
-    applyScenario(ns, loadScenario('rich'));
+    applyScenario(ns, loadScenario(join(scenarioDir, 'rich.json')));
     // Something for nf-ct-list (conntrack entries, added with the native
     // tool) and idiag-socket-details (a listening TCP socket).
     for (const [src, dst] of [['10.0.0.1', '10.0.0.2'], ['10.0.0.1', '10.0.0.3']]) {

@@ -5,19 +5,27 @@
  *
  *   libnl-wasm exec [options] <tool|prog.wasm> [args...]
  *   libnl-wasm cc <prog.c>... -o <out> [cc flags...]
+ *   libnl-wasm compare [options] <tool|prog> [args...]
  */
 import { findProgram, libnlEnvironment } from '../host/programs.js';
 import { startProgram } from '../host/run_program.js';
 import { compileProgram } from './cc.js';
+import { compare, formatReport } from '../compare/compare.js';
+import { loadScenario } from '../compare/scenario.js';
 
 const USAGE = `usage:
   libnl-wasm exec [--netns NAME|PATH] [--pid N] [--env K=V]... [--read-only] [--checked]
-                  <tool|prog.wasm> [args...]
+                  [--trace FILE] <tool|prog.wasm> [args...]
       Runs one of libnl's tools or tests (nl-link-list, genl-ctrl-list, check-all, ...)
       or your own program built with "libnl-wasm cc", in WebAssembly. Its sockets open
       in the given network namespace; libnl's variables (NLDBG, NLCB, ...) are passed on.
   libnl-wasm cc <file.c>... -o <out> [-I... -D... -O...]
       Builds a C program against libnl twice: <out>.wasm (for exec) and <out> (native).
+  libnl-wasm compare [--scenario FILE.json] [--same-netns] [--messages] [--checked]
+                     [--env K=V]... <tool|prog> [args...]
+      Runs the native and the wasm build in two fresh, identical namespaces (set up by
+      the scenario) and reports differences in exit status, output, kernel state and,
+      with --messages, the netlink messages. Exit status 0 when they behave the same.
 `;
 
 function fail(message: string): never {
@@ -31,6 +39,7 @@ async function exec(argv: string[]): Promise<number> {
   let pid: number | undefined;
   let readOnly = false;
   let checked = false;
+  let traceFile: string | undefined;
   let i = 0;
   for (; i < argv.length && argv[i].startsWith('--'); i++) {
     const a = argv[i];
@@ -43,6 +52,7 @@ async function exec(argv: string[]): Promise<number> {
       if (eq <= 0) fail(`--env takes KEY=VALUE, not ${kv}`);
       env[kv.slice(0, eq)] = kv.slice(eq + 1);
     } else if (a === '--read-only') readOnly = true;
+    else if (a === '--trace') traceFile = value();
     else if (a === '--checked') checked = true;
     else if (a === '--') {
       i++;
@@ -56,7 +66,7 @@ async function exec(argv: string[]): Promise<number> {
   const run = startProgram({
     path, programName, args: argv.slice(i + 1), env,
     netns, pid: pid ?? process.pid, policy: readOnly ? { readOnly: true } : undefined,
-    tty: process.stdout.isTTY === true,
+    tty: process.stdout.isTTY === true, traceFile,
   });
   const onSignal = (): void => run.interrupt();
   process.on('SIGINT', onSignal);
@@ -71,6 +81,35 @@ async function exec(argv: string[]): Promise<number> {
   }
 }
 
+function compareCommand(argv: string[]): number {
+  const env = libnlEnvironment();
+  const opts: Parameters<typeof compare>[0] = { program: '', args: [], env };
+  let i = 0;
+  for (; i < argv.length && argv[i].startsWith('--'); i++) {
+    const a = argv[i];
+    const value = (): string => argv[++i] ?? fail(`${a} needs a value`);
+    if (a === '--scenario') opts.scenario = loadScenario(value());
+    else if (a === '--same-netns') opts.sameNetns = true;
+    else if (a === '--messages') opts.messages = true;
+    else if (a === '--checked') opts.checked = true;
+    else if (a === '--env') {
+      const kv = value();
+      const eq = kv.indexOf('=');
+      if (eq <= 0) fail(`--env takes KEY=VALUE, not ${kv}`);
+      env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    } else if (a === '--') {
+      i++;
+      break;
+    } else fail(`unknown option ${a}\n${USAGE}`);
+  }
+  if (!argv[i]) fail(USAGE);
+  opts.program = argv[i];
+  opts.args = argv.slice(i + 1);
+  const report = compare(opts);
+  process.stdout.write(formatReport(opts, report));
+  return report.equal ? 0 : 1;
+}
+
 async function main(): Promise<void> {
   const [cmd, ...rest] = process.argv.slice(2);
   switch (cmd) {
@@ -79,6 +118,9 @@ async function main(): Promise<void> {
       break;
     case 'cc':
       process.exitCode = await compileProgram(rest);
+      break;
+    case 'compare':
+      process.exitCode = compareCommand(rest);
       break;
     case undefined:
     case '-h':

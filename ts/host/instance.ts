@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { FileTable, type OutputSink } from './files.js';
-import { SocketTable, type SocketPolicy } from './sockets.js';
+import { SocketTable, type SocketPolicy, type TraceRecord } from './sockets.js';
 import { libcImports, invokeTrampoline, type LibcExports } from './libc_imports.js';
 import { Cancelled, ProcessExit, WasmTrap } from './errors.js';
 import { nativeHost } from './native.js';
@@ -34,9 +34,16 @@ export interface ProcessOptions {
   libnlEtcDir?: string;
   /** argv[0] */
   programName?: string;
+  /** Receives every netlink datagram the instance sends or receives. */
+  trace?: (record: TraceRecord) => void;
 }
 
-/** What another thread needs to interrupt this instance's blocking calls. */
+/**
+ * What another thread needs to interrupt this instance's blocking calls:
+ * CANCEL_CALL ends the current blocking socket call with EAGAIN (libnl
+ * reports NLE_AGAIN and the instance stays usable); CANCEL_SHUTDOWN unwinds
+ * the instance for good.
+ */
 export interface CancelToken {
   wakeFd: number;
   /** Int32Array[1] on this buffer: non-zero asks the instance to stop. */
@@ -113,12 +120,12 @@ export class WasmProcess {
       pid: this.pid,
       wakeFd: this.wakeFd,
       onWake: () => {
-        const reason = Atomics.load(this.cancelFlag, 0);
-        if (reason === 0) return;
-        Atomics.store(this.cancelFlag, 0, 0);
-        throw new Cancelled(reason === CANCEL_SHUTDOWN ? 'shut down' : 'call cancelled');
+        const reason = Atomics.exchange(this.cancelFlag, 0, 0);
+        if (reason === CANCEL_SHUTDOWN) throw new Cancelled('shut down');
+        return reason === CANCEL_CALL;
       },
       policy: opts.policy,
+      trace: opts.trace,
     });
 
     const getExports = (): Exports => this.exports;

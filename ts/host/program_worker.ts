@@ -5,7 +5,7 @@
  * the parent as messages when it captures it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { WasmProcess, loadModuleSync } from './instance.js';
 import { WasmTrap, Cancelled } from './errors.js';
 import type { ProgramRequest, ProgramMessage } from './run_program.js';
@@ -30,6 +30,9 @@ function sink(fd: number, stream: 'stdout' | 'stderr'): (b: Uint8Array) => void 
   };
 }
 
+let traceFd: number | undefined;
+if (req.traceFile) traceFd = openSync(req.traceFile, 'a');
+
 let proc: WasmProcess | undefined;
 try {
   proc = WasmProcess.create(loadModuleSync(req.path), {
@@ -42,6 +45,9 @@ try {
     stdout: sink(1, 'stdout'),
     stderr: sink(2, 'stderr'),
     libnlEtcDir: req.libnlEtcDir,
+    trace: traceFd === undefined ? undefined : (r) => {
+      writeSync(traceFd as number, `${JSON.stringify({ dir: r.dir, protocol: r.protocol, data: Buffer.from(r.bytes).toString('hex') })}\n`);
+    },
   });
   post({ kind: 'started', cancel: proc.cancelToken });
   const status = proc.main(req.args, req.programName);
@@ -56,4 +62,5 @@ try {
   }
 } finally {
   proc?.close();
+  if (traceFd !== undefined) closeSync(traceFd);
 }

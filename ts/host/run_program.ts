@@ -22,6 +22,8 @@ export interface ProgramRequest {
   libnlEtcDir?: string;
   /** Send output back as messages instead of writing to fds 1 and 2. */
   capture: boolean;
+  /** Append every netlink datagram to this file, one JSON line each (see docs/compare.md). */
+  traceFile?: string;
 }
 
 export type ProgramMessage =

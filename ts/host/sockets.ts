@@ -30,6 +30,7 @@ const SOCK_TYPE_MASK = 0xf;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 const O_NONBLOCK = 0o4000;
+const MSG_PEEK = 0x2;
 const MSG_DONTWAIT = 0x40;
 const F_GETFL = 3;
 const F_SETFL = 4;
@@ -57,9 +58,21 @@ export interface SocketTableOptions {
   pid: number;
   /** Eventfd that interrupts blocking calls; see `onWake`. */
   wakeFd: number;
-  /** Called when a blocking call was interrupted; throws to abandon it. */
-  onWake: () => void;
+  /**
+   * Called when a blocking call was woken up: throws to abandon the instance,
+   * returns true to end just this call with EAGAIN (a cancelled or timed-out
+   * call, libnl then reports NLE_AGAIN), false to keep waiting.
+   */
+  onWake: () => boolean;
   policy?: SocketPolicy;
+  /** Receives a copy of every netlink datagram sent or received (not peeked). */
+  trace?: (record: TraceRecord) => void;
+}
+
+export interface TraceRecord {
+  dir: 'send' | 'recv';
+  protocol: number;
+  bytes: Uint8Array;
 }
 
 interface Socket {
@@ -101,8 +114,9 @@ export class SocketTable {
     for (;;) {
       const r = this.native.poll(new Uint8Array(0), ms, this.opts.wakeFd);
       if (r !== -LinuxErrno.ECANCELED) return;
-      this.opts.onWake();
+      const stop = this.opts.onWake();
       this.native.wakeupReset(this.opts.wakeFd);
+      if (stop) return;
     }
   }
 
@@ -133,8 +147,9 @@ export class SocketTable {
       for (;;) {
         const r = call();
         if (r !== -LinuxErrno.ECANCELED) return r;
-        this.opts.onWake();
+        const stop = this.opts.onWake();
         native.wakeupReset(this.opts.wakeFd);
+        if (stop) return -LinuxErrno.EAGAIN;
       }
     };
 
@@ -237,7 +252,9 @@ export class SocketTable {
         iov[0] = buf >>> 0;
         iov[1] = len >>> 0;
         if (this.refused(s, memory(), iov, 1)) return -LinuxErrno.EPERM;
-        return native.sendmsg(s.fd, memory().buffer, iov, 1, name, null, flags);
+        const r = native.sendmsg(s.fd, memory().buffer, iov, 1, name, null, flags);
+        this.traced('send', s, memory(), iov, 1, r);
+        return r;
       },
 
       sock_recvfrom: (h, buf, len, flags, addr, addrlenPtr) => {
@@ -261,6 +278,7 @@ export class SocketTable {
             s.recvTimeoutMs, this.opts.wakeFd, out);
         });
         if (r >= 0 && addr) view().setUint32(addrlenPtr, out[0], true);
+        this.traced('recv', s, memory(), iov, 1, r, flags);
         return r;
       },
 
@@ -283,7 +301,9 @@ export class SocketTable {
           if (!control) return -LinuxErrno.EINVAL;
         }
         if (this.refused(s, memory(), iov, m.iovlen)) return -LinuxErrno.EPERM;
-        return native.sendmsg(s.fd, memory().buffer, iov, m.iovlen, name, control, flags);
+        const r = native.sendmsg(s.fd, memory().buffer, iov, m.iovlen, name, control, flags);
+        this.traced('send', s, memory(), iov, m.iovlen, r);
+        return r;
       },
 
       sock_recvmsg: (h, msgPtr, flags) => {
@@ -304,6 +324,7 @@ export class SocketTable {
           m.name ? bytes(m.name, m.namelen) : null, control, flags, block, s.recvTimeoutMs,
           this.opts.wakeFd, out));
         if (r < 0) return r;
+        this.traced('recv', s, memory(), iov, m.iovlen, r, flags);
         let controllen = 0;
         let msgFlags = out[2];
         if (control) {
@@ -359,6 +380,20 @@ export class SocketTable {
         return 0;
       },
     };
+  }
+
+  /** Copies `n` bytes out of the iovecs into a trace record. */
+  private traced(dir: TraceRecord['dir'], s: Socket, memory: WebAssembly.Memory, iov: Uint32Array,
+    count: number, n: number, flags = 0): void {
+    if (!this.opts.trace || n < 0 || (dir === 'recv' && flags & MSG_PEEK)) return;
+    const bytes = new Uint8Array(n);
+    let off = 0;
+    for (let i = 0; i < count && off < n; i++) {
+      const len = Math.min(iov[2 * i + 1], n - off);
+      bytes.set(new Uint8Array(memory.buffer, iov[2 * i], len), off);
+      off += len;
+    }
+    this.opts.trace({ dir, protocol: s.protocol, bytes: bytes.subarray(0, off) });
   }
 
   /** Whether the policy refuses this outgoing message (read-only mode). */

@@ -1,0 +1,63 @@
+/**
+ * Running a libnl program both ways inside a network namespace: the native
+ * build under `ip netns exec`, and the wasm build through `libnl-wasm exec`,
+ * as a user would run them. Both get the same small environment, read the
+ * same classid/pktloc files, and can record their netlink traffic (native:
+ * the LD_PRELOAD library build/native/libnltrace.so; wasm: the host).
+ */
+import { spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { buildDir, packageRoot } from '../host/paths.js';
+import { findProgram } from '../host/programs.js';
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  /** A command prefix run inside the namespace around the program (timeout, setpriv, ...). */
+  wrapper?: string[];
+  /** Record the netlink traffic as JSON lines in this file. */
+  traceFile?: string;
+  /** wasm: use the checked (SAFE_HEAP) build. */
+  checked?: boolean;
+}
+
+const cli = join(packageRoot, 'dist', 'cli', 'libnl-wasm.js');
+
+function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...extra };
+}
+
+function statusOf(r: ReturnType<typeof spawnSync>): number {
+  if (r.status !== null) return r.status;
+  const sig = r.signal ? constants.signals[r.signal] : 0;
+  return 128 + (sig ?? 0);
+}
+
+export function runNative(ns: string, program: string, args: string[] = [], opts: RunOptions = {}): RunResult {
+  const env = { NLSYSCONFDIR: join(buildDir('native'), 'etc', 'libnl'), ...opts.env };
+  const trace = opts.traceFile
+    ? ['env', `LD_PRELOAD=${join(buildDir('native'), 'libnltrace.so')}`, `NLTRACE_FILE=${opts.traceFile}`] : [];
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...(opts.wrapper ?? []), ...trace, findProgram(program, 'native'), ...args], {
+    encoding: 'utf8', env: baseEnv(env), timeout: 120_000,
+  });
+  return { status: statusOf(r), stdout: r.stdout, stderr: r.stderr };
+}
+
+export function runWasm(ns: string, program: string, args: string[] = [], opts: RunOptions = {}): RunResult {
+  const flags = [...(opts.checked ? ['--checked'] : []), ...(opts.traceFile ? ['--trace', opts.traceFile] : [])];
+  // Without a wrapper the namespace is entered by the host (--netns: only
+  // the instance's sockets live there); with one, the whole CLI runs inside
+  // it like the native program.
+  const wrapper = opts.wrapper ?? [];
+  const argv = wrapper.length
+    ? ['ip', 'netns', 'exec', ns, ...wrapper, process.execPath, cli, 'exec', ...flags, program, ...args]
+    : [process.execPath, cli, 'exec', '--netns', ns, ...flags, program, ...args];
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: baseEnv(opts.env), timeout: 120_000 });
+  return { status: statusOf(r), stdout: r.stdout, stderr: r.stderr };
+}
