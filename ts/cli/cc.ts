@@ -2,7 +2,8 @@
  * `libnl-wasm cc`: builds a user's C program against libnl twice, with the
  * flags our own build used (build/<target>/libnl-cc.json, written by CMake):
  * <out>.wasm for `libnl-wasm exec`, and <out> natively, so both can be run
- * and compared.
+ * and compared. With --checked the wasm side is built against the checked
+ * (SAFE_HEAP) libnl, and NULL or out-of-bounds accesses trap.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -16,8 +17,8 @@ interface CcConfig {
   linkFlags: string[];
 }
 
-function config(target: 'wasm' | 'native'): CcConfig {
-  const path = `${buildDir(target)}/libnl-cc.json`;
+function config(target: 'wasm' | 'native', checked = false): CcConfig {
+  const path = `${buildDir(target)}${checked ? '-checked' : ''}/libnl-cc.json`;
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as CcConfig;
   } catch {
@@ -37,18 +38,20 @@ export async function compileProgram(argv: string[]): Promise<number> {
   const sources: string[] = [];
   const extra: string[] = [];
   let out: string | undefined;
+  let checked = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-o') out = argv[++i];
+    else if (a === '--checked') checked = true;
     else if (a.endsWith('.c')) sources.push(a);
     else extra.push(a);
   }
   if (!out || sources.length === 0) {
-    process.stderr.write('usage: libnl-wasm cc <file.c>... -o <out> [cc flags]\n');
+    process.stderr.write('usage: libnl-wasm cc [--checked] <file.c>... -o <out> [cc flags]\n');
     return 2;
   }
   // emcc writes <out>.js next to <out>.wasm; only the .wasm is used.
-  const wasm = build(config('wasm'), sources, extra, `${out}.js`);
+  const wasm = build(config('wasm', checked), sources, extra, `${out}.js`);
   rmSync(`${out}.js`, { force: true });
   if (wasm !== 0) return wasm;
   return build(config('native'), sources, extra, out);

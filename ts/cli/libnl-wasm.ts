@@ -19,8 +19,9 @@ const USAGE = `usage:
       Runs one of libnl's tools or tests (nl-link-list, genl-ctrl-list, check-all, ...)
       or your own program built with "libnl-wasm cc", in WebAssembly. Its sockets open
       in the given network namespace; libnl's variables (NLDBG, NLCB, ...) are passed on.
-  libnl-wasm cc <file.c>... -o <out> [-I... -D... -O...]
-      Builds a C program against libnl twice: <out>.wasm (for exec) and <out> (native).
+  libnl-wasm cc [--checked] <file.c>... -o <out> [-I... -D... -O...]
+      Builds a C program against libnl twice: <out>.wasm (for exec) and <out> (native);
+      --checked makes NULL and out-of-bounds accesses in the wasm build trap.
   libnl-wasm compare [--scenario FILE.json] [--same-netns] [--messages] [--checked]
                      [--env K=V]... <tool|prog> [args...]
       Runs the native and the wasm build in two fresh, identical namespaces (set up by

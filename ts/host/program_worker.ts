@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { WasmProcess, loadModuleSync } from './instance.js';
-import { WasmTrap, Cancelled } from './errors.js';
+import { WasmTrap, Cancelled, ProcessExit } from './errors.js';
 import type { ProgramRequest, ProgramMessage } from './run_program.js';
 
 const req = workerData as ProgramRequest;
@@ -22,8 +22,11 @@ function sink(fd: number, stream: 'stdout' | 'stderr'): (b: Uint8Array) => void 
       try {
         off += writeSync(fd, bytes, off);
       } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // A closed pipe ends the program as SIGPIPE ends a native one.
+        if (code === 'EPIPE') throw new ProcessExit(141);
         // The parent's stdout may be a non-blocking pipe; wait for room.
-        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        if (code !== 'EAGAIN') throw e;
         Atomics.wait(pause, 0, 0, 1);
       }
     }
@@ -53,7 +56,9 @@ try {
   const status = proc.main(req.args, req.programName);
   post({ kind: 'exit', status });
 } catch (e) {
-  if (e instanceof WasmTrap) {
+  if (e instanceof ProcessExit) {
+    post({ kind: 'exit', status: e.status });
+  } else if (e instanceof WasmTrap) {
     post({ kind: 'exit', status: e.call === 'assert' || e.call === 'abort' ? 134 : 139, crash: e.reason });
   } else if (e instanceof Cancelled) {
     post({ kind: 'exit', status: 130, crash: e.message });
