@@ -1,0 +1,14 @@
+/**
+ * libnl-wasm: libnl 3.7.0 in WebAssembly.
+ *
+ *   import { Libnl } from 'libnl-wasm';            // main thread: a worker per instance, async
+ *   import { openLibnl } from 'libnl-wasm';        // a worker of yours: the same API, synchronous
+ *   import * as C from 'libnl-wasm/constants';     // NETLINK_ROUTE, NLE_EXIST, NL_DUMP_LINE, ...
+ */
+export { Libnl, type LibnlAsync, type SpawnOptions } from './worker/client.js';
+export { openLibnl, type LibnlSync } from './libnl/sync.js';
+export { NlError } from './libnl/nl_error.js';
+export { WasmTrap, Cancelled } from './host/errors.js';
+export type { NlHandle } from './libnl/handles.js';
+export type * from './libnl/generated/api.js';
+export * from './libnl/generated/constants.js';

@@ -1,0 +1,71 @@
+/**
+ * libnl in the current thread, synchronously: every libnl function by its C
+ * name (`lib.nl_connect(sk, NETLINK_ROUTE)`), plus a few additions. For a
+ * worker or any thread that may block; the main thread uses Libnl.spawn().
+ *
+ * Handles returned here give back their references with `using` (or
+ * Symbol.dispose), and a FinalizationRegistry does it for handles that are
+ * dropped without either; neither ever gives back a reference twice.
+ */
+import { LibnlCore } from './core.js';
+import type { LibnlRuntimeOptions } from './runtime.js';
+import type { NlHandle } from './handles.js';
+import type { LibnlApi, NlCache, NlObject } from './generated/api.js';
+import { FUNCTION_NAMES } from './generated/api.js';
+
+export interface LibnlAdditions {
+  /** nl_cache_dump() with an NL_DUMP_* type, returning the text. */
+  nl_cache_dump_text(cache: NlCache, type: number): string;
+  /** nl_object_dump() with an NL_DUMP_* type, returning the text. */
+  nl_object_dump_text(obj: NlObject, type: number): string;
+  /** C's cast, checked: the object as a handle of its real type (with its own reference). */
+  nl_object_cast<T extends string>(obj: NlObject, type: T): NlHandle<T>;
+  /** Gives back every reference the handle holds (what `using` does); null is ignored. */
+  release(h: NlHandle | null): void;
+  /** Number of live handles, for leak checks. */
+  liveHandles(): number;
+  /** Ends the instance: closes its sockets; its handles die with it. */
+  close(): void;
+  /** Identifies this libnl instance (handles of another are refused). */
+  readonly instance: string;
+}
+
+export type LibnlSync = LibnlApi & LibnlAdditions & Disposable;
+
+export function openLibnl(opts: LibnlRuntimeOptions = {}): LibnlSync {
+  const core = new LibnlCore(opts);
+  const handles = core.runtime.handles;
+  let closed = false;
+  const registry = new FinalizationRegistry<NlHandle>((h) => {
+    if (!closed) core.release(h, 'garbage collected');
+  });
+  handles.onCreate = (h, owned) => {
+    // The registry keeps a plain copy: holding the handle itself would keep it alive.
+    if (owned) registry.register(h, { ...h }, h);
+  };
+  handles.onDispose = (h) => {
+    registry.unregister(h);
+    core.release(h, 'disposed');
+  };
+
+  const lib: Record<string | symbol, unknown> = {
+    instance: core.instance,
+    nl_cache_dump_text: (cache: NlCache, type: number) => core.dumpText('cache', cache, type),
+    nl_object_dump_text: (obj: NlObject, type: number) => core.dumpText('object', obj, type),
+    nl_object_cast: (obj: NlObject, type: string) => core.cast(obj, type),
+    release: (h: NlHandle | null) => {
+      if (!h) return;
+      registry.unregister(h);
+      core.release(h);
+    },
+    liveHandles: () => handles.size,
+    close: () => {
+      if (closed) return;
+      closed = true;
+      core.close();
+    },
+    [Symbol.dispose]: () => (lib.close as () => void)(),
+  };
+  for (const name of FUNCTION_NAMES) lib[name] = (...args: unknown[]) => core.call(name, args);
+  return lib as unknown as LibnlSync;
+}
