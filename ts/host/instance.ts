@@ -14,7 +14,7 @@ import { FileTable, type OutputSink } from './files.js';
 import { SocketTable, type SocketPolicy, type TraceRecord } from './sockets.js';
 import { libcImports, invokeTrampoline, type LibcExports } from './libc_imports.js';
 import { Cancelled, ProcessExit, WasmTrap } from './errors.js';
-import { nativeHost } from './native.js';
+import { nativeHost, type NativeHost } from './native.js';
 import { openNetns, type NetnsSpec } from './netns.js';
 import { libnlEtcDir } from './paths.js';
 
@@ -36,6 +36,8 @@ export interface ProcessOptions {
   programName?: string;
   /** Receives every netlink datagram the instance sends or receives. */
   trace?: (record: TraceRecord) => void;
+  /** Carries out the socket calls (default: the native addon); see SocketTableOptions.host. */
+  host?: NativeHost;
 }
 
 /**
@@ -126,6 +128,7 @@ export class WasmProcess {
       },
       policy: opts.policy,
       trace: opts.trace,
+      host: opts.host,
     });
 
     const getExports = (): Exports => this.exports;

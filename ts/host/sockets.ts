@@ -67,6 +67,11 @@ export interface SocketTableOptions {
   policy?: SocketPolicy;
   /** Receives a copy of every netlink datagram sent or received (not peeked). */
   trace?: (record: TraceRecord) => void;
+  /**
+   * Who carries out the socket calls: the native addon by default; a test
+   * can put a fake kernel here (fuzzing, fault injection).
+   */
+  host?: NativeHost;
 }
 
 export interface TraceRecord {
@@ -86,7 +91,7 @@ type MemoryGetter = () => WebAssembly.Memory;
 
 export class SocketTable {
   private readonly sockets = new Map<number, Socket>();
-  private readonly native: NativeHost = nativeHost();
+  private readonly native: NativeHost;
   private readonly iovScratch = new Uint32Array(2 * 16);
   private readonly recvResult = new Int32Array(3);
   /** A namespace made by unshare(), owned by this table. */
@@ -95,6 +100,7 @@ export class SocketTable {
 
   constructor(private readonly opts: SocketTableOptions) {
     this.netnsFd = opts.netnsFd;
+    this.native = opts.host ?? nativeHost();
   }
 
   get count(): number {
