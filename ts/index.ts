@@ -3,7 +3,7 @@
  *
  *   import { Libnl } from 'libnl-wasm';            // main thread: a worker per instance, async
  *   import { openLibnl } from 'libnl-wasm';        // a worker of yours: the same API, synchronous
- *   import * as C from 'libnl-wasm/constants';     // NETLINK_ROUTE, NLE_EXIST, NL_DUMP_LINE, ...
+ *   import { NetlinkClient } from 'libnl-wasm';    // typed objects: links, routes, ..., events
  */
 export { Libnl, type LibnlAsync, type SpawnOptions } from './worker/client.js';
 export { openLibnl, type LibnlSync } from './libnl/sync.js';
@@ -12,3 +12,5 @@ export { WasmTrap, Cancelled } from './host/errors.js';
 export type { NlHandle } from './libnl/handles.js';
 export type * from './libnl/generated/api.js';
 export * from './libnl/generated/constants.js';
+export { NetlinkClient, Watcher, type ClientOptions, type ListOptions, type TcListOptions, type Where } from './api/client.js';
+export type * from './api/types.js';

@@ -7,13 +7,17 @@
  * written to them is read back as a string. Exported from libnl.wasm next to
  * libnl's functions; the names start with nlwasm_ to stay apart from them.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 
 #include <netlink/cache.h>
 #include <netlink/object.h>
 #include <netlink/types.h>
+#include <netlink/socket.h>
 
 #include "library_helpers.h"
 
@@ -151,4 +155,17 @@ char *nlwasm_object_dump_text(struct nl_object *obj, int type)
 	text = strdup(nlwasm_dump_params_text(p));
 	nlwasm_dump_params_free(p);
 	return text;
+}
+
+/* --- sockets -------------------------------------------------------------------- */
+
+/* NETLINK_EXT_ACK on a libnl socket: the kernel then explains its errors
+ * (libnl 3.7.0 has no call for it). Returns 0 or -errno. */
+int nlwasm_socket_set_ext_ack(struct nl_sock *sk, int on)
+{
+	int fd = nl_socket_get_fd(sk);
+
+	if (fd < 0)
+		return -EBADF;
+	return setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof(on)) < 0 ? -errno : 0;
 }

@@ -22,6 +22,8 @@ const char *nlwasm_dump_params_text(struct nl_dump_params *p);
 void nlwasm_dump_params_free(struct nl_dump_params *p);
 
 char *nlwasm_cache_dump_text(struct nl_cache *cache, int type);
+struct nl_sock;
+int nlwasm_socket_set_ext_ack(struct nl_sock *sk, int on);
 char *nlwasm_object_dump_text(struct nl_object *obj, int type);
 
 #endif

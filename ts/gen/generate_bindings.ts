@@ -56,8 +56,15 @@ function returnsOwned(f: FunctionDecl): boolean {
 
 class Unbindable extends Error {}
 
+/**
+ * Plain C library and kernel structs that libnl reads or fills in, never
+ * allocates: passed as raw addresses (the caller owns the memory), not as
+ * handles.
+ */
+const RAW_STRUCTS = new Set(['in_addr', 'in6_addr', 'sockaddr', 'sockaddr_nl', 'ucred', 'tcp_info']);
+
 const structTag = (t: TypeRef): string | undefined =>
-  t.kind === 'struct' ? t.name.replace(/^struct\s+/, '')
+  t.kind === 'struct' ? (RAW_STRUCTS.has(t.name.replace(/^struct\s+/, '')) ? undefined : t.name.replace(/^struct\s+/, ''))
     : t.kind === 'other' && /^(FILE|struct _IO_FILE|_IO_FILE)$/.test(t.c) ? 'FILE' : undefined;
 
 function intKind(size: number, signed: boolean): Param & Result {
@@ -240,6 +247,12 @@ for (const [name, sig] of Object.entries(signatures).sort()) {
 destructors.nl_dump_params = 'nlwasm_dump_params_free';
 destructors.FILE = 'nlwasm_stream_close';
 
+/**
+ * C's struct inheritance in libnl: a function taking the base type accepts
+ * the derived ones (libnl casts with TC_CAST()/OBJ_CAST()).
+ */
+const SUBTYPES: Record<string, string[]> = { rtnl_tc: ['rtnl_qdisc', 'rtnl_class', 'rtnl_cls'] };
+
 // libnl objects: refcounted types outside the core nl_* ones (nl_addr, nl_cache, nl_cb are not objects).
 const objectTypes = Object.entries(destructors)
   .filter(([t, d]) => d.endsWith('_put') && !t.startsWith('nl_'))
@@ -255,6 +268,7 @@ const HELPERS: Record<string, FunctionSig> = {
   nlwasm_dump_params_new: { params: [{ k: 'int', size: 4, signed: true }], result: { k: 'handle', type: 'nl_dump_params', owned: true } },
   nlwasm_dump_params_text: { params: [{ k: 'handle', type: 'nl_dump_params' }], result: { k: 'str' } },
   nlwasm_dump_params_free: { params: [{ k: 'handle', type: 'nl_dump_params' }], result: { k: 'void' }, role: 'put' },
+  nlwasm_socket_set_ext_ack: { params: [{ k: 'handle', type: 'nl_sock' }, { k: 'int', size: 4, signed: true }], result: { k: 'int', size: 4, signed: true } },
 };
 const HELPER_TYPES: Record<string, string> = {
   nlwasm_stream_open: '(): CFile | null',
@@ -265,9 +279,11 @@ const HELPER_TYPES: Record<string, string> = {
   nlwasm_dump_params_new: '(type: number): NlDumpParams | null',
   nlwasm_dump_params_text: '(params: NlDumpParams | null): string | null',
   nlwasm_dump_params_free: '(params: NlDumpParams | null): void',
+  nlwasm_socket_set_ext_ack: '(sk: NlSock | null, on: number): number',
 };
 /** Exported by libnl.wasm but called by the runtime itself, not bound. */
-const RUNTIME_EXPORTS = ['malloc', 'free', 'nlwasm_cache_dump_text', 'nlwasm_object_dump_text'];
+const RUNTIME_EXPORTS = ['malloc', 'free', 'nlwasm_cache_dump_text', 'nlwasm_object_dump_text',
+  'nlwasm_object_json', 'nlwasm_dump_json'];
 
 // --- TypeScript types ------------------------------------------------------------------------
 
@@ -348,12 +364,17 @@ export const DESTRUCTORS: Record<string, string> = ${JSON.stringify(destructors)
 
 /** Handle types that are libnl objects (accepted where struct nl_object * is). */
 export const OBJECT_TYPES: readonly string[] = ${JSON.stringify(objectTypes)};
+
+/** Other base types and the handle types accepted for them. */
+export const SUBTYPES: Record<string, readonly string[]> = ${JSON.stringify(SUBTYPES)};
 `);
 
 const typeLines = [...handleTypes].sort().map((t) =>
   t === 'nl_object'
     ? `/** struct nl_object *: any libnl object handle (${objectTypes.slice(0, 3).join(', ')}, ...). */\nexport type NlObject = NlHandle<'nl_object'> | ${objectTypes.map((o) => pascal(o)).join(' | ') || 'never'};`
-    : `/** struct ${t} * */\nexport type ${pascal(t)} = NlHandle<'${t}'>;`);
+    : SUBTYPES[t]
+      ? `/** struct ${t} *: also ${SUBTYPES[t].join(', ')} */\nexport type ${pascal(t)} = NlHandle<'${t}'> | ${SUBTYPES[t].map(pascal).join(' | ')};`
+      : `/** struct ${t} * */\nexport type ${pascal(t)} = NlHandle<'${t}'>;`);
 writeFileSync(join(outDir, 'api.ts'), `${header}import type { NlHandle } from '../handles.js';
 
 ${typeLines.join('\n')}

@@ -224,13 +224,18 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     fd_write: (fd, iov, iovcnt, pnum) => iovLoop(iov, iovcnt, pnum, (c) => files.write(fd, c)),
     fd_read: (fd, iov, iovcnt, pnum) => iovLoop(iov, iovcnt, pnum, (c) => files.read(fd, c)),
     fd_close: (fd) => files.close(fd),
-    fd_seek: (fd, offsetLow, offsetHigh, whence, newOffset) => {
-      const pos = files.seek(fd, offsetHigh * 4294967296 + (offsetLow >>> 0), whence);
+    // The offset is one BigInt in modules built with WASM_BIGINT (libnl.wasm),
+    // two i32 halves in the others.
+    fd_seek: ((...a: Array<number | bigint>) => {
+      const [fd, offset, whence, newOffset] = typeof a[1] === 'bigint'
+        ? [a[0] as number, Number(a[1]), a[2] as number, a[3] as number]
+        : [a[0] as number, (a[2] as number) * 4294967296 + ((a[1] as number) >>> 0), a[3] as number, a[4] as number];
+      const pos = files.seek(fd, offset, whence);
       if (pos < 0) return -pos;
       view().setUint32(newOffset, pos >>> 0, true);
       view().setUint32(newOffset + 4, Math.floor(pos / 4294967296), true);
       return WasiErrno.SUCCESS;
-    },
+    }) as unknown as ImportFn,
     fd_fdstat_get: (fd, buf) => {
       const type = files.fileType(fd);
       if (type < 0) return -type;
@@ -254,11 +259,14 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       });
       return WasiErrno.SUCCESS;
     },
-    clock_time_get: (clockId, _precisionLow, _precisionHigh, out) => {
+    // (clock, precision as i64 or two i32 halves, out): see fd_seek.
+    clock_time_get: ((...a: Array<number | bigint>) => {
+      const clockId = a[0] as number;
+      const out = (typeof a[1] === 'bigint' ? a[2] : a[3]) as number;
       const ns = clockId === 0 ? BigInt(Date.now()) * 1000000n : process.hrtime.bigint();
       view().setBigUint64(out, ns, true);
       return WasiErrno.SUCCESS;
-    },
+    }) as unknown as ImportFn,
     proc_exit: (status) => {
       throw new ProcessExit(status);
     },

@@ -5,7 +5,7 @@
  * LibnlRuntime with the generated bindings.
  */
 import { LibnlRuntime, type LibnlRuntimeOptions } from './runtime.js';
-import { CALLBACKS, DESTRUCTORS, OBJECT_TYPES, SIGNATURES } from './generated/signatures.js';
+import { CALLBACKS, DESTRUCTORS, OBJECT_TYPES, SIGNATURES, SUBTYPES } from './generated/signatures.js';
 import { NLE_NAMES } from './generated/constants.js';
 import type { NlHandle } from './handles.js';
 import { libnlModulePath } from './module_path.js';
@@ -33,6 +33,7 @@ export class LibnlCore {
       callbacks: CALLBACKS,
       errorNames: NLE_NAMES,
       objectTypes: new Set(OBJECT_TYPES),
+      subtypes: SUBTYPES,
     }, { modulePath: libnlModulePath(), ...opts });
   }
 

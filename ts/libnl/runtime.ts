@@ -32,6 +32,8 @@ export interface Bindings {
   errorNames: Record<number, string>;
   /** struct tags that are libnl objects (struct nl_object is their base). */
   objectTypes: ReadonlySet<string>;
+  /** other base types and their derived types (rtnl_tc: rtnl_qdisc, ...) */
+  subtypes: Record<string, readonly string[]>;
 }
 
 /** Buffer size for libnl functions that print into a caller's buffer. */
@@ -106,7 +108,30 @@ export class LibnlRuntime {
 
   private accepts(type: string): (actual: string) => boolean {
     if (type === 'nl_object') return (t) => t === 'nl_object' || this.bindings.objectTypes.has(t);
-    return (t) => t === type;
+    const derived = this.bindings.subtypes[type];
+    return (t) => t === type || (derived?.includes(t) ?? false);
+  }
+
+  /**
+   * A raw C function pointer for a JavaScript function of the given wasm
+   * signature, for C code of ours that takes callbacks (object_export.c);
+   * give it back with removeFunction().
+   */
+  addFunction(fn: (...args: never[]) => unknown, params: readonly WasmType[], result: WasmType | null): number {
+    return this.table.add(fn, params, result);
+  }
+
+  removeFunction(index: number): void {
+    this.table.remove(index);
+  }
+
+  /** Copies a NUL-terminated string into the instance (malloc()ed; free() it). */
+  allocString(s: string): number {
+    return this.writeString(s);
+  }
+
+  freePointer(ptr: number): void {
+    this.free(ptr);
   }
 
   /** A handle for a pointer libnl returned. */

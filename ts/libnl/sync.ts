@@ -33,7 +33,11 @@ export interface LibnlAdditions {
 export type LibnlSync = LibnlApi & LibnlAdditions & Disposable;
 
 export function openLibnl(opts: LibnlRuntimeOptions = {}): LibnlSync {
-  const core = new LibnlCore(opts);
+  return libnlApi(new LibnlCore(opts));
+}
+
+/** The synchronous API over an existing instance (for code that also needs the core). */
+export function libnlApi(core: LibnlCore): LibnlSync {
   const handles = core.runtime.handles;
   let closed = false;
   const registry = new FinalizationRegistry<NlHandle>((h) => {

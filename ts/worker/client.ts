@@ -20,7 +20,7 @@ import { libnlModulePath } from '../libnl/module_path.js';
 import { FUNCTION_NAMES, type LibnlApi, type NlCache, type NlObject } from '../libnl/generated/api.js';
 import {
   CALLBACK_MARK, type EndpointOp, type FromWorker, type LibnlEndpoint, type Outcome, type ToWorker,
-  type WireError, type WorkerHello, type WorkerOptions, type WorkerStart,
+  fromWire, type WorkerHello, type WorkerOptions, type WorkerStart,
 } from './protocol.js';
 
 export interface SpawnOptions extends WorkerOptions {
@@ -56,18 +56,6 @@ export type LibnlAsync = Promisified<LibnlApi> & LibnlAsyncAdditions & AsyncDisp
 
 let sharedModule: Promise<WebAssembly.Module> | undefined;
 let sharedCheckedModule: Promise<WebAssembly.Module> | undefined;
-
-function fromWire(e: WireError): Error {
-  if (e.name === 'NlError' && e.code !== undefined) {
-    const err = new NlError(e.code, e.nleName ?? '', '', e.call ?? '');
-    err.message = e.message;
-    return err;
-  }
-  if (e.name === 'WasmTrap') return Object.assign(new WasmTrap('', ''), { message: e.message });
-  const err = e.name === 'TypeError' ? new TypeError(e.message) : e.name === 'RangeError' ? new RangeError(e.message) : new Error(e.message);
-  if (err.name !== e.name) err.name = e.name;
-  return err;
-}
 
 /** One worker and its instance; replaced as a whole when the instance dies. */
 class Generation {

@@ -8,23 +8,14 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import * as Comlink from 'comlink';
 import { nodeEndpoint } from './node_endpoint.js';
 import { LibnlCore } from '../libnl/core.js';
-import { NlError } from '../libnl/nl_error.js';
-import { ProcessExit, WasmTrap, Cancelled } from '../host/errors.js';
 import {
   isCallbackRef, type EndpointOp, type FromWorker, type LibnlEndpoint, type Outcome, type ToWorker,
-  type WireError, type WorkerHello, type WorkerStart,
+  toWire, type WorkerHello, type WorkerStart,
 } from './protocol.js';
 
 const start = workerData as WorkerStart;
 const signal = new Int32Array(start.signal);
 const bridge = start.bridge;
-
-export function toWire(e: unknown): WireError {
-  if (e instanceof NlError) return { name: e.name, message: e.message, code: e.code, nleName: e.nleName, call: e.call };
-  const fatal = e instanceof WasmTrap || e instanceof ProcessExit || e instanceof Cancelled;
-  if (e instanceof Error) return { name: e.name, message: e.message, fatal };
-  return { name: 'Error', message: String(e) };
-}
 
 function outcome(fn: () => unknown): Outcome {
   try {

@@ -18,6 +18,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { NlHandle } from '../libnl/handles.js';
+import { NlError, type ExtAck } from '../libnl/nl_error.js';
+import { Cancelled, ProcessExit, WasmTrap } from '../host/errors.js';
 import type { CancelToken } from '../host/instance.js';
 import type { NetnsSpec } from '../host/netns.js';
 import type { SocketPolicy } from '../host/sockets.js';
@@ -40,6 +42,8 @@ export interface WireError {
   code?: number;
   nleName?: string;
   call?: string;
+  text?: string;
+  extAck?: ExtAck;
   /** The instance is gone (trap, abort, exit, shutdown): the worker must be replaced. */
   fatal?: boolean;
 }
@@ -89,3 +93,26 @@ export interface WorkerStart {
 
 /** Sent once by the worker when its instance is ready (or could not start). */
 export type WorkerHello = { kind: 'ready'; cancel: CancelToken; instance: string } | { kind: 'failed'; error: WireError };
+
+/** An exception as it crosses the thread boundary. */
+export function toWire(e: unknown): WireError {
+  if (e instanceof NlError) {
+    return { name: e.name, message: e.message, code: e.code, nleName: e.nleName, call: e.call, text: e.text, extAck: e.extAck };
+  }
+  const fatal = e instanceof WasmTrap || e instanceof ProcessExit || e instanceof Cancelled;
+  if (e instanceof Error) return { name: e.name, message: e.message, fatal };
+  return { name: 'Error', message: String(e) };
+}
+
+
+/** The exception again, on the other side. */
+export function fromWire(e: WireError): Error {
+  if (e.name === 'NlError' && e.code !== undefined) {
+    return new NlError(e.code, e.nleName ?? '', e.text ?? '', e.call ?? '', e.extAck);
+  }
+  if (e.name === 'WasmTrap') return Object.assign(new WasmTrap('', ''), { message: e.message });
+  const err = e.name === 'TypeError' ? new TypeError(e.message) : e.name === 'RangeError' ? new RangeError(e.message) : new Error(e.message);
+  if (err.name !== e.name) err.name = e.name;
+  return err;
+}
+

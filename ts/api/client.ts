@@ -1,0 +1,421 @@
+/**
+ * NetlinkClient: links, addresses, routes, neighbours, rules, traffic
+ * control, generic netlink, conntrack, socket diagnostics and xfrm as plain
+ * typed objects, computed by libnl's parsers and builders in a worker. The
+ * main thread never waits on the kernel; dumps cross in batches.
+ *
+ *   const client = await NetlinkClient.open({ netns: 'blue' });
+ *   await client.links.add({ name: 'br0', kind: 'bridge', up: true });
+ *   for await (const route of client.routes.stream()) ...
+ *   for await (const ev of client.watch(['link', 'route'])) ...
+ */
+import { EventEmitter } from 'node:events';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { loadModule, cancelInstance, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
+import { workerEntry } from '../host/worker_entry.js';
+import type { NetnsSpec } from '../host/netns.js';
+import { libnlModulePath } from '../libnl/module_path.js';
+import { nodeEndpoint } from '../worker/node_endpoint.js';
+import { fromWire, type Outcome, type WireError, type WorkerHello, type WorkerOptions } from '../worker/protocol.js';
+import type { ClientEndpoint } from './client_worker.js';
+import type { ClientWorkerStart, WatchMessage, WatchWorkerStart } from './client_protocol.js';
+import type { DumpKind, DumpOptions } from './kinds.js';
+import type {
+  Address, AddressSpec, ChangeEvent, Class, ClassSpec, Classifier, ClassifierSpec, Conntrack, ConntrackSpec,
+  GenlFamilyInfo, Kind, KindTypes, Link, LinkChange, LinkRef, LinkSpec, Neighbour, NeighbourSpec, Qdisc, QdiscSpec,
+  Route, RouteSpec, Rule, RuleSpec, SocketInfo, WatchEvent, XfrmSa, XfrmSp,
+} from './types.js';
+
+export interface ClientOptions {
+  /** The network namespace to work in: a name (/var/run/netns), a path, or { pid }. */
+  netns?: NetnsSpec;
+  /** Load the checked (SAFE_HEAP) build of libnl. */
+  checked?: boolean;
+}
+
+/** Selects objects: by equal fields, or with a predicate. */
+export type Where<T> = Partial<T> | ((o: T) => boolean);
+
+export interface ListOptions<T> {
+  where?: Where<T>;
+  /** Only this address family ('inet', 'inet6'), where the kernel can filter. */
+  family?: 'inet' | 'inet6';
+}
+
+export interface TcListOptions<T> extends ListOptions<T> {
+  /** The link whose classes or classifiers to list (default: every link). */
+  dev?: LinkRef;
+  /** classifiers: the qdisc or class they hang off ("1:", "root"). */
+  parent?: string;
+}
+
+const FAMILIES = { inet: 2, inet6: 10 } as const;
+const decoder = new TextDecoder();
+
+function matches<T>(o: T, where: Where<T> | undefined): boolean {
+  if (!where) return true;
+  if (typeof where === 'function') return where(o);
+  return Object.entries(where).every(([k, v]) => JSON.stringify((o as Record<string, unknown>)[k]) === JSON.stringify(v));
+}
+
+function parseBatch<T>(json: Uint8Array): T[] {
+  return JSON.parse(decoder.decode(json)) as T[];
+}
+
+/** A worker of the client, and the comlink proxy to it. */
+class Connection {
+  readonly worker: Worker;
+  readonly remote: Comlink.Remote<ClientEndpoint>;
+  cancel!: CancelToken;
+  dead: Error | undefined;
+  readonly pending = new Set<(e: Error) => void>();
+
+  constructor(start: ClientWorkerStart) {
+    this.worker = new Worker(workerEntry('api/client_worker.js'), { workerData: start });
+    this.remote = Comlink.wrap<ClientEndpoint>(nodeEndpoint(this.worker));
+    const die = (e: Error): void => {
+      if (this.dead) return;
+      this.dead = e;
+      for (const reject of this.pending) reject(e);
+      this.pending.clear();
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', (code) => die(new Error(`the netlink client's worker exited (code ${code})`)));
+  }
+
+  ready(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.worker.once('message', (m: WorkerHello) => {
+        if (m.kind === 'ready') {
+          this.cancel = m.cancel;
+          resolve();
+        } else reject(fromWire(m.error));
+      });
+      this.worker.once('error', reject);
+    });
+  }
+}
+
+export class NetlinkClient {
+  private conn: Connection | undefined;
+  private closed = false;
+  private readonly watchers = new Set<Watcher>();
+
+  private constructor(private readonly module: WebAssembly.Module, private readonly options: WorkerOptions) {}
+
+  static async open(opts: ClientOptions = {}): Promise<NetlinkClient> {
+    const module = await loadModule(libnlModulePath(opts.checked));
+    const client = new NetlinkClient(module, { netns: opts.netns, checked: opts.checked });
+    await client.connection();
+    return client;
+  }
+
+  private async connection(): Promise<Connection> {
+    if (this.closed) throw new Error('this netlink client is closed');
+    if (!this.conn || this.conn.dead) {
+      const c = new Connection({ options: this.options, module: this.module });
+      this.conn = c;
+      await c.ready();
+    }
+    return this.conn;
+  }
+
+  private async op<R>(fn: (r: Comlink.Remote<ClientEndpoint>) => Promise<Outcome>): Promise<R> {
+    const c = await this.connection();
+    const o = await new Promise<Outcome>((resolve, reject) => {
+      c.pending.add(reject);
+      fn(c.remote).then(resolve, reject).finally(() => c.pending.delete(reject));
+    });
+    if (!o.ok) throw fromWire(o.error);
+    return o.value as R;
+  }
+
+  private async dumpOptions(kind: DumpKind, family?: 'inet' | 'inet6', dev?: LinkRef, parent?: string): Promise<DumpOptions> {
+    const o: DumpOptions = {};
+    if (family) o.family = FAMILIES[family];
+    if (dev !== undefined) o.ifindex = await this.op<number>((r) => r.ifindex(dev));
+    if (parent !== undefined) o.parent = parseHandle(parent);
+    void kind;
+    return o;
+  }
+
+  /** Every object of a kind, filtered. */
+  private async list<T>(kind: DumpKind, opts: DumpOptions, where?: Where<T>): Promise<T[]> {
+    const batches = await this.op<Uint8Array[]>((r) => r.dump(kind, opts));
+    const out: T[] = [];
+    for (const b of batches) for (const o of parseBatch<T>(b)) if (matches(o, where)) out.push(o);
+    return out;
+  }
+
+  /** The objects of a kind, as they arrive in batches from the worker. */
+  private async *stream<T>(kind: DumpKind, opts: DumpOptions, where?: Where<T>): AsyncGenerator<T> {
+    const c = await this.connection();
+    const { port1, port2 } = new MessageChannel();
+    const queue: Array<{ json?: Uint8Array; done?: boolean; error?: WireError }> = [];
+    let wake: (() => void) | undefined;
+    port1.on('message', (m) => {
+      queue.push(m);
+      wake?.();
+    });
+    const started = c.remote.stream(kind, opts, Comlink.transfer(port2, [port2]) as never);
+    try {
+      for (;;) {
+        while (!queue.length) await new Promise<void>((r) => { wake = r; });
+        const m = queue.shift() as { json?: Uint8Array; done?: boolean; error?: WireError };
+        if (m.error) throw fromWire(m.error);
+        if (m.done) break;
+        for (const o of parseBatch<T>(m.json as Uint8Array)) if (matches(o, where)) yield o;
+      }
+      const o = await started;
+      if (!o.ok) throw fromWire(o.error);
+    } finally {
+      port1.close();
+    }
+  }
+
+  private async perLink<T>(kind: 'class' | 'classifier', opts: TcListOptions<T>): Promise<DumpOptions[]> {
+    if (opts.dev !== undefined) return [await this.dumpOptions(kind, undefined, opts.dev, opts.parent)];
+    const links = await this.list<Link>('link', {});
+    return links.map((l) => ({ ifindex: l.index, ...(opts.parent ? { parent: parseHandle(opts.parent) } : {}) }));
+  }
+
+  readonly links = {
+    list: async (o: ListOptions<Link> = {}): Promise<Link[]> =>
+      this.list('link', await this.dumpOptions('link', o.family), o.where),
+    stream: (o: ListOptions<Link> = {}): AsyncIterable<Link> => this.lazy(async () =>
+      this.stream<Link>('link', await this.dumpOptions('link', o.family), o.where)),
+    get: async (ref: LinkRef): Promise<Link> =>
+      parseBatch<Link>(wrapArray(await this.op<Uint8Array>((r) => r.getLink(ref))))[0],
+    add: (spec: LinkSpec): Promise<void> => this.op((r) => r.addLink(spec)),
+    change: (ref: LinkRef, change: LinkChange): Promise<void> => this.op((r) => r.changeLink(ref, change)),
+    delete: (ref: LinkRef): Promise<void> => this.op((r) => r.deleteLink(ref)),
+  };
+
+  readonly addresses = {
+    list: async (o: ListOptions<Address> = {}): Promise<Address[]> =>
+      this.list('address', {}, familyFilter(o)),
+    stream: (o: ListOptions<Address> = {}): AsyncIterable<Address> => this.lazy(async () =>
+      this.stream<Address>('address', {}, familyFilter(o))),
+    add: (spec: AddressSpec): Promise<void> => this.op((r) => r.addAddress(spec)),
+    delete: (spec: AddressSpec): Promise<void> => this.op((r) => r.deleteAddress(spec)),
+  };
+
+  readonly routes = {
+    list: async (o: ListOptions<Route> = {}): Promise<Route[]> =>
+      this.list('route', await this.dumpOptions('route', o.family), o.where),
+    stream: (o: ListOptions<Route> = {}): AsyncIterable<Route> => this.lazy(async () =>
+      this.stream<Route>('route', await this.dumpOptions('route', o.family), o.where)),
+    add: (spec: RouteSpec): Promise<void> => this.op((r) => r.addRoute(spec, false)),
+    /** Replaces the route with the same destination, table and priority. */
+    change: (spec: RouteSpec): Promise<void> => this.op((r) => r.addRoute(spec, true)),
+    delete: (spec: RouteSpec): Promise<void> => this.op((r) => r.deleteRoute(spec)),
+  };
+
+  readonly neighbours = {
+    list: async (o: ListOptions<Neighbour> = {}): Promise<Neighbour[]> =>
+      this.list('neighbour', {}, familyFilter(o)),
+    stream: (o: ListOptions<Neighbour> = {}): AsyncIterable<Neighbour> => this.lazy(async () =>
+      this.stream<Neighbour>('neighbour', {}, familyFilter(o))),
+    add: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.addNeighbour(spec, false)),
+    change: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.addNeighbour(spec, true)),
+    delete: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.deleteNeighbour(spec)),
+  };
+
+  readonly rules = {
+    list: async (o: ListOptions<Rule> = {}): Promise<Rule[]> => this.list('rule', {}, familyFilter(o)),
+    stream: (o: ListOptions<Rule> = {}): AsyncIterable<Rule> => this.lazy(async () =>
+      this.stream<Rule>('rule', {}, familyFilter(o))),
+    add: (spec: RuleSpec): Promise<void> => this.op((r) => r.addRule(spec)),
+    delete: (spec: RuleSpec): Promise<void> => this.op((r) => r.deleteRule(spec)),
+  };
+
+  readonly qdiscs = {
+    list: async (o: ListOptions<Qdisc> = {}): Promise<Qdisc[]> => this.list('qdisc', {}, o.where),
+    stream: (o: ListOptions<Qdisc> = {}): AsyncIterable<Qdisc> => this.lazy(async () =>
+      this.stream<Qdisc>('qdisc', {}, o.where)),
+    add: (spec: QdiscSpec): Promise<void> => this.op((r) => r.addQdisc(spec, false)),
+    change: (spec: QdiscSpec): Promise<void> => this.op((r) => r.addQdisc(spec, true)),
+    delete: (spec: QdiscSpec): Promise<void> => this.op((r) => r.deleteQdisc(spec)),
+  };
+
+  readonly classes = {
+    list: async (o: TcListOptions<Class> = {}): Promise<Class[]> =>
+      (await Promise.all((await this.perLink('class', o)).map((d) => this.list<Class>('class', d, o.where)))).flat(),
+    stream: (o: TcListOptions<Class> = {}): AsyncIterable<Class> => this.lazy(async () =>
+      this.concat((await this.perLink('class', o)).map((d) => this.stream<Class>('class', d, o.where)))),
+    add: (spec: ClassSpec): Promise<void> => this.op((r) => r.addClass(spec, false)),
+    change: (spec: ClassSpec): Promise<void> => this.op((r) => r.addClass(spec, true)),
+    delete: (spec: ClassSpec): Promise<void> => this.op((r) => r.deleteClass(spec)),
+  };
+
+  readonly classifiers = {
+    list: async (o: TcListOptions<Classifier> = {}): Promise<Classifier[]> =>
+      (await Promise.all((await this.perLink('classifier', o))
+        .map((d) => this.list<Classifier>('classifier', d, o.where)))).flat(),
+    stream: (o: TcListOptions<Classifier> = {}): AsyncIterable<Classifier> => this.lazy(async () =>
+      this.concat((await this.perLink('classifier', o)).map((d) => this.stream<Classifier>('classifier', d, o.where)))),
+    add: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.addClassifier(spec)),
+    delete: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.deleteClassifier(spec)),
+  };
+
+  readonly conntrack = {
+    list: (o: { where?: Where<Conntrack> } = {}): Promise<Conntrack[]> => this.list('conntrack', {}, o.where),
+    stream: (o: { where?: Where<Conntrack> } = {}): AsyncIterable<Conntrack> => this.lazy(async () =>
+      this.stream<Conntrack>('conntrack', {}, o.where)),
+    add: (spec: ConntrackSpec): Promise<void> => this.op((r) => r.addConntrack(spec)),
+    delete: (spec: ConntrackSpec): Promise<void> => this.op((r) => r.deleteConntrack(spec)),
+  };
+
+  readonly genl = {
+    /** Every generic netlink family, with its operations and multicast groups. */
+    list: (o: { where?: Where<GenlFamilyInfo> } = {}): Promise<GenlFamilyInfo[]> => this.list('genl', {}, o.where),
+    /** A family's numeric id (genl_ctrl_resolve). */
+    resolve: (name: string): Promise<number> => this.op((r) => r.resolveGenl(name)),
+    /** A family by name, with its operations and groups. */
+    get: async (name: string): Promise<GenlFamilyInfo | undefined> =>
+      (await this.list<GenlFamilyInfo>('genl', {}, { name })).at(0),
+  };
+
+  readonly sockets = {
+    /** TCP/UDP sockets (inet_diag) of a family, optionally in some states ("established", "listen", ...). */
+    list: async (o: { family?: 'inet' | 'inet6'; where?: Where<SocketInfo> } = {}): Promise<SocketInfo[]> => {
+      const families = o.family ? [FAMILIES[o.family]] : [FAMILIES.inet, FAMILIES.inet6];
+      return (await Promise.all(families.map((f) => this.list<SocketInfo>('socket', { family: f }, o.where)))).flat();
+    },
+  };
+
+  readonly xfrm = {
+    sa: { list: (o: { where?: Where<XfrmSa> } = {}): Promise<XfrmSa[]> => this.list('xfrm-sa', {}, o.where) },
+    sp: { list: (o: { where?: Where<XfrmSp> } = {}): Promise<XfrmSp[]> => this.list('xfrm-sp', {}, o.where) },
+  };
+
+  /** Change events of the given kinds, as an async iterator (and an EventEmitter: 'event', 'error'). */
+  watch(kinds: Kind[]): Watcher {
+    if (this.closed) throw new Error('this netlink client is closed');
+    const w = new Watcher({ options: this.options, module: this.module, kinds: [...new Set(kinds)] },
+      () => this.watchers.delete(w));
+    this.watchers.add(w);
+    return w;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.watchers].map((w) => w.close()));
+    const c = this.conn;
+    if (c && !c.dead) {
+      cancelInstance(c.cancel, CANCEL_SHUTDOWN);
+      await c.remote.close().catch(() => undefined);
+      c.remote[Comlink.releaseProxy]();
+      await c.worker.terminate();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** An async iterable whose source is made on first iteration. */
+  private lazy<T>(make: () => Promise<AsyncIterable<T>>): AsyncIterable<T> {
+    return { [Symbol.asyncIterator]: async function* () { yield* await make(); } };
+  }
+
+  private async *concat<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
+    for (const s of sources) yield* s;
+  }
+}
+
+function familyFilter<T extends { family: number }>(o: ListOptions<T>): Where<T> | undefined {
+  if (!o.family) return o.where;
+  const family = FAMILIES[o.family];
+  return (x: T) => x.family === family && matches(x, o.where);
+}
+
+function wrapArray(json: Uint8Array): Uint8Array {
+  return new TextEncoder().encode(`[${decoder.decode(json)}]`);
+}
+
+/** "1:10" -> 0x0001000a, "root" -> TC_H_ROOT, as libnl's rtnl_tc_str2handle() does for numbers. */
+function parseHandle(text: string): number {
+  const names: Record<string, number> = { root: 0xffffffff, ingress: 0xfffffff1, none: 0 };
+  if (text in names) return names[text];
+  const m = /^([0-9a-f]{0,4}):([0-9a-f]{0,4})$/i.exec(text);
+  if (!m) throw new TypeError(`"${text}" is not a traffic control handle (like "1:", "1:10", "root")`);
+  return ((parseInt(m[1] || '0', 16) << 16) | parseInt(m[2] || '0', 16)) >>> 0;
+}
+
+/**
+ * The events of a watch: `for await (const e of watcher)`, or
+ * `watcher.on('event', ...)`. Ends when closed (or when its client closes).
+ */
+export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
+  private readonly worker: Worker;
+  private cancel: CancelToken | undefined;
+  private readonly queue: WatchEvent[] = [];
+  private wake: (() => void) | undefined;
+  private ended = false;
+  private failure: Error | undefined;
+  /** Resolves when the watcher is subscribed (events from then on are seen). */
+  readonly ready: Promise<void>;
+
+  constructor(start: WatchWorkerStart, private readonly onClose: () => void) {
+    super();
+    this.worker = new Worker(workerEntry('api/watch_worker.js'), { workerData: start });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', (m: WorkerHello) => {
+        if (m.kind === 'ready') {
+          this.cancel = m.cancel;
+          resolve();
+        } else reject(fromWire(m.error));
+      });
+    });
+    this.ready.catch((e: Error) => this.end(e));
+    this.worker.on('message', (m: WatchMessage | WorkerHello) => {
+      if (m.kind === 'events') {
+        for (const e of m.events) this.push({ kind: e.kind, action: e.action, object: JSON.parse(e.json) } as ChangeEvent);
+      } else if (m.kind === 'overflow') {
+        this.push({ kind: 'overflow' });
+      } else if (m.kind === 'error') {
+        this.end(fromWire(m.error));
+      }
+    });
+    this.worker.on('error', (e) => this.end(e));
+    this.worker.on('exit', () => this.end());
+  }
+
+  private push(e: WatchEvent): void {
+    this.queue.push(e);
+    this.emit('event', e);
+    this.wake?.();
+  }
+
+  private end(e?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = e;
+    if (e && this.listenerCount('error')) this.emit('error', e);
+    this.emit('end');
+    this.wake?.();
+    this.onClose();
+  }
+
+  async close(): Promise<void> {
+    if (this.cancel) cancelInstance(this.cancel, CANCEL_SHUTDOWN);
+    this.end();
+    await this.worker.terminate();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent> {
+    for (;;) {
+      while (this.queue.length) yield this.queue.shift() as WatchEvent;
+      if (this.ended) {
+        if (this.failure) throw this.failure;
+        return;
+      }
+      await new Promise<void>((r) => { this.wake = r; });
+    }
+  }
+}
+
+export type { KindTypes };

@@ -1,0 +1,323 @@
+/**
+ * The typed client's worker: one libnl instance, its sockets (one per
+ * netlink protocol, with extended acks), dumps parsed by libnl and exported
+ * as JSON batches (wasm/object_export.c), and requests built from plain
+ * specs with libnl's setters (builders.ts). Served to the main thread with
+ * comlink; dumps can also stream their batches through a MessagePort.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import { nodeEndpoint } from '../worker/node_endpoint.js';
+import { toWire, type Outcome, type WorkerHello } from '../worker/protocol.js';
+import { LibnlCore } from '../libnl/core.js';
+import { libnlApi, type LibnlSync } from '../libnl/sync.js';
+import { NlError } from '../libnl/nl_error.js';
+import type { NlSock, RtnlLink } from '../libnl/generated/api.js';
+import { Builders, Scope, invalid } from './builders.js';
+import { ExtAckRecorder } from './ext_ack.js';
+import { KINDS, dumpArgs, type DumpKind, type DumpOptions } from './kinds.js';
+import type {
+  AddressSpec, ClassSpec, ClassifierSpec, ConntrackSpec, LinkChange, LinkRef, LinkSpec, NeighbourSpec,
+  QdiscSpec, RouteSpec, RuleSpec,
+} from './types.js';
+import type { ClientWorkerStart } from './client_protocol.js';
+
+const NLM_F_REPLACE = 0x100;
+const NLM_F_EXCL = 0x200;
+const NLM_F_CREATE = 0x400;
+const NLE_DUMP_INTR = 33;
+const NLE_NODEV = 31;
+const RTN_UNSPEC = 0;
+const RT_SCOPE_NOWHERE = 255;
+/** Batches of about this many bytes of JSON cross to the main thread. */
+const BATCH_BYTES = 256 * 1024;
+/** A dump the kernel interrupted (NLM_F_DUMP_INTR) is tried this many times. */
+const DUMP_ATTEMPTS = 5;
+
+const start = workerData as ClientWorkerStart;
+let core: LibnlCore;
+try {
+  core = new LibnlCore({ module: start.module, ...start.options });
+} catch (e) {
+  parentPort?.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
+  throw e;
+}
+const lib: LibnlSync = libnlApi(core);
+const extAck = new ExtAckRecorder(lib, core);
+const sockets = new Map<number, NlSock>();
+
+function socket(protocol: number): NlSock {
+  let sk = sockets.get(protocol);
+  if (!sk) {
+    const s = lib.nl_socket_alloc();
+    if (!s) throw new Error('out of memory for a socket');
+    lib.nl_connect(s, protocol);
+    extAck.install(s);
+    sockets.set(protocol, s);
+    sk = s;
+  }
+  return sk;
+}
+
+const ROUTE = KINDS.link.protocol;
+
+function ifindexOf(ref: LinkRef, what: string): number {
+  if (typeof ref === 'number') {
+    if (!Number.isInteger(ref) || ref <= 0) throw invalid(what, `${ref} is not an interface index`);
+    return ref;
+  }
+  if (typeof ref !== 'string' || !ref) throw invalid(what, `${String(ref)} is not a link name`);
+  try {
+    const link = lib.rtnl_link_get_kernel(socket(ROUTE), 0, ref);
+    try {
+      return lib.rtnl_link_get_ifindex(link);
+    } finally {
+      lib.rtnl_link_put(link);
+    }
+  } catch (e) {
+    if (e instanceof NlError) throw invalid(what, `no link named "${ref}"`, NLE_NODEV);
+    throw e;
+  }
+}
+
+const build = new Builders(lib, ifindexOf);
+
+// --- dumps ------------------------------------------------------------------------------
+
+/** Runs one dump; each batch is JSON bytes (an array of objects). */
+function dumpOnce(kind: DumpKind, opts: DumpOptions, onBatch: (json: Uint8Array, count: number) => void): number {
+  const info = KINDS[kind];
+  const args = dumpArgs(kind, opts);
+  const rt = core.runtime;
+  const sk = socket(info.protocol);
+  const emit = rt.addFunction(((ptr: number, len: number, count: number) => {
+    onBatch(new Uint8Array(rt.memory.buffer, ptr >>> 0, len >>> 0).slice(), count);
+  }) as never, ['i32', 'i32', 'i32', 'i32'], null);
+  const type = rt.allocString(info.cacheType);
+  try {
+    return rt.process.call('nlwasm_dump_json', rt.unwrap(sk, 'nl_sock', 'dump'), type, args.arg1, args.arg2,
+      args.flags, emit, 0, BATCH_BYTES);
+  } finally {
+    rt.freePointer(type);
+    rt.removeFunction(emit);
+  }
+}
+
+function dumpError(code: number, kind: DumpKind): NlError {
+  const e = core.runtime.error(-code, `${kind} dump`);
+  return code === -NLE_DUMP_INTR
+    ? new NlError(e.code, e.nleName, 'the kernel interrupted the dump (its tables changed meanwhile) ' +
+      `${DUMP_ATTEMPTS} times in a row`, e.call)
+    : e;
+}
+
+/** A whole dump, retried while the kernel interrupts it. */
+function dumpAll(kind: DumpKind, opts: DumpOptions): Uint8Array[] {
+  for (let attempt = 1; ; attempt++) {
+    const batches: Uint8Array[] = [];
+    const r = dumpOnce(kind, opts, (b) => batches.push(b));
+    if (r === -NLE_DUMP_INTR && attempt < DUMP_ATTEMPTS) continue;
+    if (r < 0) throw dumpError(r, kind);
+    return batches;
+  }
+}
+
+function exportObject(handle: { ptr: number } | null): Uint8Array | null {
+  if (!handle) return null;
+  const rt = core.runtime;
+  const json = rt.process.call('nlwasm_object_json', handle.ptr);
+  try {
+    const text = rt.readString(json);
+    return text === null ? null : new TextEncoder().encode(text);
+  } finally {
+    rt.freePointer(json);
+  }
+}
+
+// --- requests ------------------------------------------------------------------------------
+
+function send(what: string, fn: () => unknown): void {
+  extAck.run(what, fn);
+}
+
+function linkByRef(s: Scope, ref: LinkRef, what: string): RtnlLink {
+  const l = s.keep(lib.rtnl_link_alloc()) as RtnlLink;
+  lib.rtnl_link_set_ifindex(l, ifindexOf(ref, what));
+  return l;
+}
+
+export interface ClientEndpoint {
+  ping(): Outcome;
+  /** A whole dump as JSON batches. */
+  dump(kind: DumpKind, opts: DumpOptions): Outcome;
+  /** Streams a dump's batches through `port`: {json, count}..., then {done} or {error}. */
+  stream(kind: DumpKind, opts: DumpOptions, port: MessagePort): Outcome;
+  getLink(ref: LinkRef): Outcome;
+  ifindex(ref: LinkRef): Outcome;
+  addLink(spec: LinkSpec): Outcome;
+  changeLink(ref: LinkRef, change: LinkChange): Outcome;
+  deleteLink(ref: LinkRef): Outcome;
+  addAddress(spec: AddressSpec): Outcome;
+  deleteAddress(spec: AddressSpec): Outcome;
+  addRoute(spec: RouteSpec, replace: boolean): Outcome;
+  deleteRoute(spec: RouteSpec): Outcome;
+  addNeighbour(spec: NeighbourSpec, replace: boolean): Outcome;
+  deleteNeighbour(spec: NeighbourSpec): Outcome;
+  addRule(spec: RuleSpec): Outcome;
+  deleteRule(spec: RuleSpec): Outcome;
+  addQdisc(spec: QdiscSpec, replace: boolean): Outcome;
+  deleteQdisc(spec: QdiscSpec): Outcome;
+  addClass(spec: ClassSpec, replace: boolean): Outcome;
+  deleteClass(spec: ClassSpec): Outcome;
+  addClassifier(spec: ClassifierSpec): Outcome;
+  deleteClassifier(spec: ClassifierSpec): Outcome;
+  addConntrack(spec: ConntrackSpec): Outcome;
+  deleteConntrack(spec: ConntrackSpec): Outcome;
+  resolveGenl(name: string): Outcome;
+  close(): Outcome;
+}
+
+function outcome(fn: () => unknown): Outcome {
+  try {
+    return { ok: true, value: fn() };
+  } catch (e) {
+    return { ok: false, error: toWire(e) };
+  }
+}
+
+/** An operation that builds objects in a scope that releases them afterwards. */
+function scoped(fn: (s: Scope) => unknown): Outcome {
+  return outcome(() => {
+    using s = new Scope();
+    return fn(s);
+  });
+}
+
+const endpoint: ClientEndpoint = {
+  ping: () => outcome(() => core.instance),
+  dump: (kind, opts) => outcome(() => {
+    const batches = dumpAll(kind, opts);
+    return Comlink.transfer(batches, batches.map((b) => b.buffer as ArrayBuffer));
+  }),
+  stream: (kind, opts, port) => outcome(() => {
+    try {
+      const r = dumpOnce(kind, opts, (json, count) => port.postMessage({ json, count }, [json.buffer as ArrayBuffer]));
+      if (r < 0) port.postMessage({ error: toWire(dumpError(r, kind)) });
+      else port.postMessage({ done: true });
+    } finally {
+      port.close();
+    }
+  }),
+  getLink: (ref) => outcome(() => {
+    const what = 'links.get';
+    const link = lib.rtnl_link_get_kernel(socket(ROUTE), typeof ref === 'number' ? ifindexOf(ref, what) : 0,
+      typeof ref === 'string' ? ref : null);
+    try {
+      return exportObject(link);
+    } finally {
+      lib.rtnl_link_put(link);
+    }
+  }),
+  ifindex: (ref) => outcome(() => ifindexOf(ref, 'ifindex')),
+  addLink: (spec) => scoped((s) => {
+    const link = build.link(s, spec);
+    send('links.add', () => lib.rtnl_link_add(socket(ROUTE), link, NLM_F_CREATE | NLM_F_EXCL));
+  }),
+  changeLink: (ref, change) => scoped((s) => {
+    const what = 'links.change';
+    const orig = linkByRef(s, ref, what);
+    const c = build.linkChange(s, change, what);
+    send(what, () => lib.rtnl_link_change(socket(ROUTE), orig, c, 0));
+  }),
+  deleteLink: (ref) => scoped((s) => {
+    const what = 'links.delete';
+    send(what, () => lib.rtnl_link_delete(socket(ROUTE), linkByRef(s, ref, what)));
+  }),
+  addAddress: (spec) => scoped((s) => {
+    const a = build.address(s, spec, 'addresses.add');
+    send('addresses.add', () => lib.rtnl_addr_add(socket(ROUTE), a, NLM_F_CREATE | NLM_F_EXCL));
+  }),
+  deleteAddress: (spec) => scoped((s) => {
+    const a = build.address(s, spec, 'addresses.delete');
+    send('addresses.delete', () => lib.rtnl_addr_delete(socket(ROUTE), a, 0));
+  }),
+  addRoute: (spec, replace) => scoped((s) => {
+    const what = replace ? 'routes.change' : 'routes.add';
+    const r = build.route(s, spec, what);
+    send(what, () => lib.rtnl_route_add(socket(ROUTE), r, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
+  }),
+  deleteRoute: (spec) => scoped((s) => {
+    const r = build.route(s, spec, 'routes.delete');
+    // As `ip route del`: any type and scope unless given.
+    if (spec.type === undefined) lib.rtnl_route_set_type(r, RTN_UNSPEC);
+    if (spec.scope === undefined) lib.rtnl_route_set_scope(r, RT_SCOPE_NOWHERE);
+    send('routes.delete', () => lib.rtnl_route_delete(socket(ROUTE), r, 0));
+  }),
+  addNeighbour: (spec, replace) => scoped((s) => {
+    const what = replace ? 'neighbours.change' : 'neighbours.add';
+    const n = build.neighbour(s, spec, what);
+    send(what, () => lib.rtnl_neigh_add(socket(ROUTE), n, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
+  }),
+  deleteNeighbour: (spec) => scoped((s) => {
+    const n = build.neighbour(s, spec, 'neighbours.delete');
+    send('neighbours.delete', () => lib.rtnl_neigh_delete(socket(ROUTE), n, 0));
+  }),
+  addRule: (spec) => scoped((s) => {
+    const r = build.rule(s, spec, 'rules.add');
+    send('rules.add', () => lib.rtnl_rule_add(socket(ROUTE), r, NLM_F_CREATE | NLM_F_EXCL));
+  }),
+  deleteRule: (spec) => scoped((s) => {
+    const r = build.rule(s, spec, 'rules.delete');
+    send('rules.delete', () => lib.rtnl_rule_delete(socket(ROUTE), r, 0));
+  }),
+  addQdisc: (spec, replace) => scoped((s) => {
+    const what = replace ? 'qdiscs.change' : 'qdiscs.add';
+    const q = build.qdisc(s, spec, what);
+    send(what, () => lib.rtnl_qdisc_add(socket(ROUTE), q, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
+  }),
+  deleteQdisc: (spec) => scoped((s) => {
+    const q = build.qdisc(s, spec, 'qdiscs.delete', true);
+    send('qdiscs.delete', () => lib.rtnl_qdisc_delete(socket(ROUTE), q));
+  }),
+  addClass: (spec, replace) => scoped((s) => {
+    const what = replace ? 'classes.change' : 'classes.add';
+    const c = build.klass(s, spec, what);
+    send(what, () => lib.rtnl_class_add(socket(ROUTE), c, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
+  }),
+  deleteClass: (spec) => scoped((s) => {
+    const c = build.klass(s, spec, 'classes.delete', true);
+    send('classes.delete', () => lib.rtnl_class_delete(socket(ROUTE), c));
+  }),
+  addClassifier: (spec) => scoped((s) => {
+    const c = build.classifier(s, spec, 'classifiers.add');
+    send('classifiers.add', () => lib.rtnl_cls_add(socket(ROUTE), c, NLM_F_CREATE | NLM_F_EXCL));
+  }),
+  deleteClassifier: (spec) => scoped((s) => {
+    const c = build.classifier(s, spec, 'classifiers.delete');
+    send('classifiers.delete', () => lib.rtnl_cls_delete(socket(ROUTE), c, 0));
+  }),
+  addConntrack: (spec) => scoped((s) => {
+    const ct = build.conntrack(s, spec, 'conntrack.add');
+    send('conntrack.add', () => lib.nfnl_ct_add(socket(KINDS.conntrack.protocol), ct, NLM_F_CREATE | NLM_F_EXCL));
+  }),
+  deleteConntrack: (spec) => scoped((s) => {
+    const ct = build.conntrack(s, spec, 'conntrack.delete');
+    send('conntrack.delete', () => lib.nfnl_ct_del(socket(KINDS.conntrack.protocol), ct, 0));
+  }),
+  resolveGenl: (name) => outcome(() => {
+    if (typeof name !== 'string' || !name) throw invalid('genl.resolve', 'a family name is needed');
+    const sk = socket(KINDS.genl.protocol);
+    const id = extAck.run('genl.resolve', () => lib.genl_ctrl_resolve(sk, name));
+    return id;
+  }),
+  close: () => outcome(() => {
+    for (const sk of sockets.values()) lib.nl_socket_free(sk);
+    sockets.clear();
+    core.close();
+  }),
+};
+
+Comlink.expose(endpoint, nodeEndpoint(parentPort as NonNullable<typeof parentPort>));
+parentPort?.postMessage({
+  kind: 'ready', cancel: core.runtime.process.cancelToken, instance: core.instance,
+} satisfies WorkerHello);

@@ -1,0 +1,90 @@
+/**
+ * A watcher's worker: libnl's cache manager subscribed to the multicast
+ * groups of the watched kinds, blocking in nl_cache_mngr_poll() here (never
+ * on the main thread). Each change libnl reports (new, change, del) is
+ * exported as JSON and sent to the main thread in batches. When the socket
+ * overflows (ENOBUFS: events were lost), an 'overflow' message goes out and
+ * every cache is resynchronised with the kernel, which reports what changed
+ * meanwhile as ordinary events. Stopped by the instance's shutdown token.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { LibnlCore } from '../libnl/core.js';
+import { libnlApi } from '../libnl/sync.js';
+import { NlError } from '../libnl/nl_error.js';
+import { Cancelled } from '../host/errors.js';
+import { toWire, type WorkerHello } from '../worker/protocol.js';
+import type { NlCache, NlObject } from '../libnl/generated/api.js';
+import { KINDS } from './kinds.js';
+import type { WatchMessage, WatchWorkerStart } from './client_protocol.js';
+import type { Kind } from './types.js';
+
+const NETLINK_ROUTE = 0;
+const NL_AUTO_PROVIDE = 1;
+const NLE_NOMEM = 5;
+const ACTIONS: Record<number, 'new' | 'del' | 'change'> = { 1: 'new', 2: 'del', 5: 'change' };
+const POLL_MS = 1000;
+
+const start = workerData as WatchWorkerStart;
+const post = (m: WatchMessage): void => parentPort?.postMessage(m);
+
+let core: LibnlCore;
+try {
+  core = new LibnlCore({ module: start.module, ...start.options });
+} catch (e) {
+  parentPort?.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
+  throw e;
+}
+const lib = libnlApi(core);
+const rt = core.runtime;
+
+let pending: Extract<WatchMessage, { kind: 'events' }>['events'] = [];
+const kindOf = new Map<number, Kind>();
+
+function onChange(cache: NlCache, obj: NlObject, action: number): void {
+  const kind = kindOf.get(cache.ptr);
+  const act = ACTIONS[action];
+  if (!kind || !act) return;
+  const json = rt.process.call('nlwasm_object_json', obj.ptr);
+  try {
+    const text = rt.readString(json);
+    if (text) pending.push({ kind, action: act, json: text });
+  } finally {
+    rt.freePointer(json);
+  }
+}
+
+function flush(): void {
+  if (pending.length) post({ kind: 'events', events: pending });
+  pending = [];
+}
+
+const mngr = lib.nl_cache_mngr_alloc(null, NETLINK_ROUTE, NL_AUTO_PROVIDE);
+const caches: NlCache[] = [];
+for (const kind of start.kinds) {
+  const cache = lib.nl_cache_mngr_add(mngr, KINDS[kind].cacheType, onChange as never, 0);
+  kindOf.set(cache.ptr, kind);
+  caches.push(cache);
+}
+const resyncSocket = lib.nl_socket_alloc();
+lib.nl_connect(resyncSocket, NETLINK_ROUTE);
+parentPort?.postMessage({
+  kind: 'ready', cancel: rt.process.cancelToken, instance: core.instance,
+} satisfies WorkerHello);
+
+try {
+  for (;;) {
+    try {
+      lib.nl_cache_mngr_poll(mngr, POLL_MS);
+    } catch (e) {
+      if (!(e instanceof NlError) || e.code !== NLE_NOMEM) throw e;
+      flush();
+      post({ kind: 'overflow' });
+      for (const cache of caches) lib.nl_cache_resync(resyncSocket, cache, onChange as never, 0);
+    }
+    flush();
+  }
+} catch (e) {
+  if (!(e instanceof Cancelled)) post({ kind: 'error', error: toWire(e) });
+} finally {
+  core.close();
+}

@@ -1,0 +1,32 @@
+/*
+ * object_export.h - libnl objects as JSON for the typed client
+ * (see object_export.c); exported from libnl.wasm.
+ */
+#ifndef NLWASM_OBJECT_EXPORT_H
+#define NLWASM_OBJECT_EXPORT_H
+
+#include <stdint.h>
+
+struct nl_object;
+struct nl_sock;
+
+/* Receives a batch: a JSON array of `count` objects, `len` bytes, valid
+ * only during the call. */
+typedef void (*nlwasm_emit_fn)(const char *json, uint32_t len, uint32_t count, void *arg);
+
+/* One object as a JSON object (malloc()ed; the caller frees it). */
+char *nlwasm_object_json(struct nl_object *obj);
+
+/*
+ * Dumps the kernel's objects of a cache type ("route/route", "route/link",
+ * ...) through `sk`, parsing each message with libnl's parser and handing
+ * them to `emit` in batches of about `batch_bytes`. `arg1`, `arg2` and
+ * `flags` (NL_CACHE_AF_ITER) are what the corresponding *_alloc_cache()
+ * puts in the cache (family, ifindex, parent, states, ...). Returns 0 or a
+ * negative NLE_* code (-NLE_DUMP_INTR when the kernel interrupted the dump).
+ */
+int nlwasm_dump_json(struct nl_sock *sk, const char *cache_type, int arg1, int arg2,
+		     unsigned int flags, nlwasm_emit_fn emit, void *arg,
+		     uint32_t batch_bytes);
+
+#endif
