@@ -234,6 +234,39 @@ describe.skipIf(!!kernelSkipReason)('NetlinkClient', () => {
     await done;
   });
 
+  it('reports an overflowing event socket and resyncs the view', async () => {
+    sh(ns, 'ip', 'link', 'add', 'o0', 'type', 'veth', 'peer', 'name', 'o1');
+    sh(ns, 'ip', 'link', 'set', 'o0', 'up');
+    sh(ns, 'ip', 'addr', 'add', '10.6.0.1/16', 'dev', 'o0');
+    const watcher = client.watch(['route'], { receiveBuffer: 4096 });
+    await watcher.ready;
+    // The view the watcher keeps: routes by destination and table.
+    const key = (r: { dst?: string; table: number }) => `${r.dst}/${r.table}`;
+    const view = new Map((await client.routes.list()).map((r) => [key(r), r]));
+    let overflows = 0;
+    watcher.on('event', (e: WatchEvent) => {
+      if (e.kind === 'overflow') overflows++;
+      else if (e.kind === 'route') {
+        if (e.action === 'del') view.delete(key(e.object));
+        else view.set(key(e.object), e.object);
+      }
+    });
+    // A burst the small socket cannot hold: the worker reads slower than this arrives.
+    const batch = Array.from({ length: 2000 }, (_, i) => `route add 10.60.${i >> 8}.${i & 255}/32 via 10.6.0.2`).join('\n');
+    const r = spawnSync('ip', ['-n', ns, '-batch', '-'], { input: `${batch}\n`, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const deadline = Date.now() + 10_000;
+    const fresh = async () => new Map((await client.routes.list()).map((x) => [key(x), x]));
+    let now = await fresh();
+    while (Date.now() < deadline && (overflows === 0 || JSON.stringify([...view.keys()].sort()) !== JSON.stringify([...now.keys()].sort()))) {
+      await new Promise((res) => setTimeout(res, 100));
+      now = await fresh();
+    }
+    expect(overflows).toBeGreaterThan(0);
+    expect([...view.keys()].sort()).toEqual([...now.keys()].sort());
+    await watcher.close();
+  });
+
   it('two clients in two namespaces see only their own links', async () => {
     const other = createNetns('client2');
     try {

@@ -290,11 +290,16 @@ export class NetlinkClient {
     sp: { list: (o: { where?: Where<XfrmSp> } = {}): Promise<XfrmSp[]> => this.list('xfrm-sp', {}, o.where) },
   };
 
-  /** Change events of the given kinds, as an async iterator (and an EventEmitter: 'event', 'error'). */
-  watch(kinds: Kind[]): Watcher {
+  /**
+   * Change events of the given kinds, as an async iterator (and an
+   * EventEmitter: 'event', 'error', 'end'). `receiveBuffer` sizes the event
+   * socket; when it overflows, an { kind: 'overflow' } event is followed by
+   * the changes found by resynchronising with the kernel.
+   */
+  watch(kinds: Kind[], opts: { receiveBuffer?: number } = {}): Watcher {
     if (this.closed) throw new Error('this netlink client is closed');
-    const w = new Watcher({ options: this.options, module: this.module, kinds: [...new Set(kinds)] },
-      () => this.watchers.delete(w));
+    const w = new Watcher({ options: this.options, module: this.module, kinds: [...new Set(kinds)],
+      receiveBuffer: opts.receiveBuffer }, () => this.watchers.delete(w));
     this.watchers.add(w);
     return w;
   }

@@ -13,6 +13,8 @@ export interface ClientWorkerStart {
 
 export interface WatchWorkerStart extends ClientWorkerStart {
   kinds: Kind[];
+  /** SO_RCVBUF of the event socket (bytes); default: libnl's. */
+  receiveBuffer?: number;
 }
 
 /** A watcher's batch: change events (object as JSON text), or what stopped it. */

@@ -58,7 +58,10 @@ function flush(): void {
   pending = [];
 }
 
-const mngr = lib.nl_cache_mngr_alloc(null, NETLINK_ROUTE, NL_AUTO_PROVIDE);
+// Our own socket for the manager, so that its receive buffer can be sized.
+const eventSocket = lib.nl_socket_alloc();
+const mngr = lib.nl_cache_mngr_alloc(eventSocket, NETLINK_ROUTE, NL_AUTO_PROVIDE);
+if (start.receiveBuffer) lib.nl_socket_set_buffer_size(eventSocket, start.receiveBuffer, 0);
 const caches: NlCache[] = [];
 for (const kind of start.kinds) {
   const cache = lib.nl_cache_mngr_add(mngr, KINDS[kind].cacheType, onChange as never, 0);
