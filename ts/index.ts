@@ -5,9 +5,14 @@
  *   import { openLibnl } from 'libnl-wasm';        // a worker of yours: the same API, synchronous
  *   import { NetlinkClient } from 'libnl-wasm';    // typed objects: links, routes, ..., events
  */
-export { Libnl, type LibnlAsync, type SpawnOptions } from './worker/client.js';
-export { openLibnl, type LibnlSync } from './libnl/sync.js';
-export { NlError } from './libnl/nl_error.js';
+export { Libnl, type LibnlAsync, type LibnlAsyncAdditions, type Promisified, type SpawnOptions } from './worker/client.js';
+export { openLibnl, type LibnlSync, type LibnlAdditions } from './libnl/sync.js';
+export type { LibnlRuntimeOptions } from './libnl/runtime.js';
+export type { NetnsSpec } from './host/netns.js';
+export type { SocketPolicy, TraceRecord } from './host/sockets.js';
+export type { NativeHost } from './host/native.js';
+export type { OutputSink } from './host/files.js';
+export { NlError, type ExtAck } from './libnl/nl_error.js';
 export { WasmTrap, Cancelled } from './host/errors.js';
 export type { NlHandle } from './libnl/handles.js';
 export type * from './libnl/generated/api.js';

@@ -364,6 +364,7 @@ export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
   /** Resolves when the watcher is subscribed (events from then on are seen). */
   readonly ready: Promise<void>;
 
+  /** @internal Made by NetlinkClient.watch(). */
   constructor(start: WatchWorkerStart, private readonly onClose: () => void) {
     super();
     this.worker = new Worker(workerEntry('api/watch_worker.js'), { workerData: start });

@@ -32,7 +32,8 @@ export interface SpawnOptions extends WorkerOptions {
   callTimeoutMs?: number;
 }
 
-type Promisified<T> = {
+/** libnl's functions as the main thread sees them: each returns a promise. */
+export type Promisified<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
 };
 
