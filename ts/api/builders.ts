@@ -187,6 +187,10 @@ export class Builders {
       if (scope < 0) throw invalid(what, `unknown scope "${spec.scope}"`);
       this.lib.rtnl_addr_set_scope(a, scope);
     }
+    if (spec.validLifetime !== undefined) this.lib.rtnl_addr_set_valid_lifetime(a, this.uint(spec.validLifetime, what, 'validLifetime'));
+    if (spec.preferredLifetime !== undefined) {
+      this.lib.rtnl_addr_set_preferred_lifetime(a, this.uint(spec.preferredLifetime, what, 'preferredLifetime'));
+    }
     return a;
   }
 

@@ -16,6 +16,8 @@ import { loadModule, cancelInstance, CANCEL_SHUTDOWN, type CancelToken } from '.
 import { workerEntry } from '../host/worker_entry.js';
 import type { NetnsSpec } from '../host/netns.js';
 import { libnlModulePath } from '../libnl/module_path.js';
+import { NlError } from '../libnl/nl_error.js';
+import { NLE_OBJ_NOTFOUND, RT_TABLE_MAIN } from '../libnl/generated/constants.js';
 import { nodeEndpoint } from '../worker/node_endpoint.js';
 import { fromWire, type Outcome, type WireError, type WorkerHello, type WorkerOptions } from '../worker/protocol.js';
 import type { ClientEndpoint } from './client_worker.js';
@@ -197,7 +199,15 @@ export class NetlinkClient {
       this.list('address', {}, familyFilter(o)),
     stream: (o: ListOptions<Address> = {}): AsyncIterable<Address> => this.lazy(async () =>
       this.stream<Address>('address', {}, familyFilter(o))),
-    add: (spec: AddressSpec): Promise<void> => this.op((r) => r.addAddress(spec)),
+    /** The address `local` ("10.0.0.1/24" or "10.0.0.1") on `dev`. */
+    get: async (key: Pick<AddressSpec, 'dev' | 'local'>): Promise<Address> => {
+      const ifindex = (await this.links.get(key.dev)).index;
+      return this.one('addresses.get', this.list<Address>('address', {},
+        (a) => a.ifindex === ifindex && sameAddress(a.local, key.local)));
+    },
+    add: (spec: AddressSpec): Promise<void> => this.op((r) => r.addAddress(spec, false)),
+    /** Replaces the address; the kernel then updates its lifetimes only. */
+    change: (spec: AddressSpec): Promise<void> => this.op((r) => r.addAddress(spec, true)),
     delete: (spec: AddressSpec): Promise<void> => this.op((r) => r.deleteAddress(spec)),
   };
 
@@ -206,6 +216,13 @@ export class NetlinkClient {
       this.list('route', await this.dumpOptions('route', o.family), o.where),
     stream: (o: ListOptions<Route> = {}): AsyncIterable<Route> => this.lazy(async () =>
       this.stream<Route>('route', await this.dumpOptions('route', o.family), o.where)),
+    /** The route to `dst` in `table` (default: main) with the lowest priority. */
+    get: async (key: Pick<RouteSpec, 'dst' | 'table' | 'family'>): Promise<Route> => {
+      const table = key.table ?? RT_TABLE_MAIN;
+      const found = await this.routes.list({ family: key.family,
+        where: (r) => r.table === table && sameAddress(r.dst ?? 'default', key.dst) });
+      return this.one('routes.get', Promise.resolve(found.sort((a, b) => a.priority - b.priority).slice(0, 1)));
+    },
     add: (spec: RouteSpec): Promise<void> => this.op((r) => r.addRoute(spec, false)),
     /** Replaces the route with the same destination, table and priority. */
     change: (spec: RouteSpec): Promise<void> => this.op((r) => r.addRoute(spec, true)),
@@ -217,6 +234,11 @@ export class NetlinkClient {
       this.list('neighbour', {}, familyFilter(o)),
     stream: (o: ListOptions<Neighbour> = {}): AsyncIterable<Neighbour> => this.lazy(async () =>
       this.stream<Neighbour>('neighbour', {}, familyFilter(o))),
+    get: async (key: Pick<NeighbourSpec, 'dev' | 'dst'>): Promise<Neighbour> => {
+      const ifindex = (await this.links.get(key.dev)).index;
+      return this.one('neighbours.get', this.list<Neighbour>('neighbour', {},
+        (n) => n.ifindex === ifindex && sameAddress(n.dst, key.dst)));
+    },
     add: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.addNeighbour(spec, false)),
     change: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.addNeighbour(spec, true)),
     delete: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.deleteNeighbour(spec)),
@@ -226,6 +248,9 @@ export class NetlinkClient {
     list: async (o: ListOptions<Rule> = {}): Promise<Rule[]> => this.list('rule', {}, familyFilter(o)),
     stream: (o: ListOptions<Rule> = {}): AsyncIterable<Rule> => this.lazy(async () =>
       this.stream<Rule>('rule', {}, familyFilter(o))),
+    /** The rule at `priority` (of `family`, when several families have one there). */
+    get: (key: Pick<RuleSpec, 'priority' | 'family'>): Promise<Rule> =>
+      this.one('rules.get', this.rules.list({ family: key.family, where: (r) => r.priority === key.priority })),
     add: (spec: RuleSpec): Promise<void> => this.op((r) => r.addRule(spec)),
     delete: (spec: RuleSpec): Promise<void> => this.op((r) => r.deleteRule(spec)),
   };
@@ -234,6 +259,12 @@ export class NetlinkClient {
     list: async (o: ListOptions<Qdisc> = {}): Promise<Qdisc[]> => this.list('qdisc', {}, o.where),
     stream: (o: ListOptions<Qdisc> = {}): AsyncIterable<Qdisc> => this.lazy(async () =>
       this.stream<Qdisc>('qdisc', {}, o.where)),
+    /** The qdisc of `dev` with `handle`, or else the one attached at `parent`. */
+    get: async (key: Pick<QdiscSpec, 'dev' | 'parent' | 'handle'>): Promise<Qdisc> => {
+      const ifindex = (await this.links.get(key.dev)).index;
+      return this.one('qdiscs.get', this.list<Qdisc>('qdisc', {}, (q) => q.ifindex === ifindex
+        && (key.handle !== undefined ? q.handle === key.handle : q.parent === key.parent)));
+    },
     add: (spec: QdiscSpec): Promise<void> => this.op((r) => r.addQdisc(spec, false)),
     change: (spec: QdiscSpec): Promise<void> => this.op((r) => r.addQdisc(spec, true)),
     delete: (spec: QdiscSpec): Promise<void> => this.op((r) => r.deleteQdisc(spec)),
@@ -244,6 +275,8 @@ export class NetlinkClient {
       (await Promise.all((await this.perLink('class', o)).map((d) => this.list<Class>('class', d, o.where)))).flat(),
     stream: (o: TcListOptions<Class> = {}): AsyncIterable<Class> => this.lazy(async () =>
       this.concat((await this.perLink('class', o)).map((d) => this.stream<Class>('class', d, o.where)))),
+    get: (key: Pick<ClassSpec, 'dev' | 'classid'>): Promise<Class> =>
+      this.one('classes.get', this.classes.list({ dev: key.dev, where: (c) => c.handle === key.classid })),
     add: (spec: ClassSpec): Promise<void> => this.op((r) => r.addClass(spec, false)),
     change: (spec: ClassSpec): Promise<void> => this.op((r) => r.addClass(spec, true)),
     delete: (spec: ClassSpec): Promise<void> => this.op((r) => r.deleteClass(spec)),
@@ -255,7 +288,13 @@ export class NetlinkClient {
         .map((d) => this.list<Classifier>('classifier', d, o.where)))).flat(),
     stream: (o: TcListOptions<Classifier> = {}): AsyncIterable<Classifier> => this.lazy(async () =>
       this.concat((await this.perLink('classifier', o)).map((d) => this.stream<Classifier>('classifier', d, o.where)))),
-    add: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.addClassifier(spec)),
+    /** The classifier at `parent` with `prio` (and `handle`, when given). */
+    get: (key: Pick<ClassifierSpec, 'dev' | 'parent' | 'prio' | 'handle'>): Promise<Classifier> =>
+      this.one('classifiers.get', this.classifiers.list({ dev: key.dev, parent: key.parent,
+        where: (c) => c.prio === key.prio && (key.handle === undefined || c.handle === key.handle) })),
+    add: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.addClassifier(spec, false)),
+    /** Replaces the classifier with the same parent, priority and handle. */
+    change: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.addClassifier(spec, true)),
     delete: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.deleteClassifier(spec)),
   };
 
@@ -321,6 +360,16 @@ export class NetlinkClient {
     await this.close();
   }
 
+  /**
+   * The first object found, or NLE_OBJ_NOTFOUND as libnl's lookups report
+   * a missing object.
+   */
+  private async one<T>(what: string, found: Promise<T[]>): Promise<T> {
+    const [first] = await found;
+    if (first === undefined) throw new NlError(NLE_OBJ_NOTFOUND, 'NLE_OBJ_NOTFOUND', 'Object not found', what);
+    return first;
+  }
+
   /** An async iterable whose source is made on first iteration. */
   private lazy<T>(make: () => Promise<AsyncIterable<T>>): AsyncIterable<T> {
     return { [Symbol.asyncIterator]: async function* () { yield* await make(); } };
@@ -329,6 +378,17 @@ export class NetlinkClient {
   private async *concat<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
     for (const s of sources) yield* s;
   }
+}
+
+/**
+ * Whether address `a` (as libnl prints it) is the one the user wrote as `b`:
+ * a full-length prefix may be left out ("10.0.0.1" = "10.0.0.1/32"), and a
+ * `b` without a prefix matches `a` with any ("10.0.0.1" = "10.0.0.1/24").
+ */
+function sameAddress(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const plain = (x: string): string => x.replace(x.includes(':') ? /\/128$/ : /\/32$/, '');
+  return plain(a) === plain(b) || (!b.includes('/') && a.split('/')[0] === b);
 }
 
 function familyFilter<T extends { family: number }>(o: ListOptions<T>): Where<T> | undefined {

@@ -157,7 +157,7 @@ export interface ClientEndpoint {
   addLink(spec: LinkSpec): Outcome;
   changeLink(ref: LinkRef, change: LinkChange): Outcome;
   deleteLink(ref: LinkRef): Outcome;
-  addAddress(spec: AddressSpec): Outcome;
+  addAddress(spec: AddressSpec, replace: boolean): Outcome;
   deleteAddress(spec: AddressSpec): Outcome;
   addRoute(spec: RouteSpec, replace: boolean): Outcome;
   deleteRoute(spec: RouteSpec): Outcome;
@@ -169,7 +169,7 @@ export interface ClientEndpoint {
   deleteQdisc(spec: QdiscSpec): Outcome;
   addClass(spec: ClassSpec, replace: boolean): Outcome;
   deleteClass(spec: ClassSpec): Outcome;
-  addClassifier(spec: ClassifierSpec): Outcome;
+  addClassifier(spec: ClassifierSpec, replace: boolean): Outcome;
   deleteClassifier(spec: ClassifierSpec): Outcome;
   addConntrack(spec: ConntrackSpec): Outcome;
   deleteConntrack(spec: ConntrackSpec): Outcome;
@@ -233,9 +233,10 @@ const endpoint: ClientEndpoint = {
     const what = 'links.delete';
     send(what, () => lib.rtnl_link_delete(socket(ROUTE), linkByRef(s, ref, what)));
   }),
-  addAddress: (spec) => scoped((s) => {
-    const a = build.address(s, spec, 'addresses.add');
-    send('addresses.add', () => lib.rtnl_addr_add(socket(ROUTE), a, NLM_F_CREATE | NLM_F_EXCL));
+  addAddress: (spec, replace) => scoped((s) => {
+    const what = replace ? 'addresses.change' : 'addresses.add';
+    const a = build.address(s, spec, what);
+    send(what, () => lib.rtnl_addr_add(socket(ROUTE), a, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
   }),
   deleteAddress: (spec) => scoped((s) => {
     const a = build.address(s, spec, 'addresses.delete');
@@ -288,9 +289,10 @@ const endpoint: ClientEndpoint = {
     const c = build.klass(s, spec, 'classes.delete', true);
     send('classes.delete', () => lib.rtnl_class_delete(socket(ROUTE), c));
   }),
-  addClassifier: (spec) => scoped((s) => {
-    const c = build.classifier(s, spec, 'classifiers.add');
-    send('classifiers.add', () => lib.rtnl_cls_add(socket(ROUTE), c, NLM_F_CREATE | NLM_F_EXCL));
+  addClassifier: (spec, replace) => scoped((s) => {
+    const what = replace ? 'classifiers.change' : 'classifiers.add';
+    const c = build.classifier(s, spec, what);
+    send(what, () => lib.rtnl_cls_add(socket(ROUTE), c, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
   }),
   deleteClassifier: (spec) => scoped((s) => {
     const c = build.classifier(s, spec, 'classifiers.delete');

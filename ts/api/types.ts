@@ -248,6 +248,9 @@ export interface AddressSpec {
   broadcast?: string;
   label?: string;
   scope?: string;
+  /** Seconds; omitted: forever. Changing an address can only change these two. */
+  validLifetime?: number;
+  preferredLifetime?: number;
 }
 
 export interface NextHopSpec {

@@ -21,6 +21,7 @@ import type { Kind } from './types.js';
 const NETLINK_ROUTE = 0;
 const NL_AUTO_PROVIDE = 1;
 const NLE_NOMEM = 5;
+const NLE_DUMP_INTR = 33;
 const ACTIONS: Record<number, 'new' | 'del' | 'change'> = { 1: 'new', 2: 'del', 5: 'change' };
 const POLL_MS = 1000;
 
@@ -70,6 +71,39 @@ for (const kind of start.kinds) {
 }
 const resyncSocket = lib.nl_socket_alloc();
 lib.nl_connect(resyncSocket, NETLINK_ROUTE);
+/**
+ * Reads what the event socket still holds. The kernel reports an overflow
+ * once and then drops further events silently until the socket's queue has
+ * been read empty, so a resync made before draining could miss changes.
+ */
+function drain(): void {
+  for (;;) {
+    try {
+      lib.nl_cache_mngr_data_ready(mngr);
+      return;
+    } catch (e) {
+      if (!(e instanceof NlError) || e.code !== NLE_NOMEM) throw e;
+    }
+  }
+}
+
+/**
+ * Brings a cache up to date with the kernel, reporting the differences as
+ * events. The kernel interrupts a dump (NLE_DUMP_INTR) when the table changes
+ * under it, which is likely right after an overflow: dump again until one
+ * completes.
+ */
+function resync(cache: NlCache): void {
+  for (;;) {
+    try {
+      lib.nl_cache_resync(resyncSocket, cache, onChange as never, 0);
+      return;
+    } catch (e) {
+      if (!(e instanceof NlError) || e.code !== NLE_DUMP_INTR) throw e;
+    }
+  }
+}
+
 parentPort?.postMessage({
   kind: 'ready', cancel: rt.process.cancelToken, instance: core.instance,
 } satisfies WorkerHello);
@@ -82,7 +116,8 @@ try {
       if (!(e instanceof NlError) || e.code !== NLE_NOMEM) throw e;
       flush();
       post({ kind: 'overflow' });
-      for (const cache of caches) lib.nl_cache_resync(resyncSocket, cache, onChange as never, 0);
+      drain();
+      for (const cache of caches) resync(cache);
     }
     flush();
   }
