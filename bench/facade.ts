@@ -2,23 +2,30 @@
  * Costs of the main-thread facade (Libnl.spawn): the round trip of a trivial
  * call (main thread -> worker -> wasm -> back), and the cold start of a new
  * instance (worker + instantiation + libnl's constructors) up to its first
- * call, with libnl.wasm already compiled. Prints a table of medians.
+ * call, with libnl.wasm already compiled. Prints a table of medians, or
+ * with --json the samples' summaries for bench/run.ts.
  *
- *   node --import tsx bench/facade.ts
+ *   node --import tsx bench/facade.ts [--json]
  */
 import { performance } from 'node:perf_hooks';
 import { Libnl } from '../dist/index.js';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+export interface Summary {
+  median: number;
+  p90: number;
+  min: number;
+  n: number;
 }
 
-function row(name: string, samples: number[], unit: 'µs' | 'ms'): string {
+function summary(samples: number[]): Summary {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)], min: s[0], n: s.length };
+}
+
+function row(name: string, s: Summary, unit: 'µs' | 'ms'): string {
   const k = unit === 'µs' ? 1000 : 1;
   const fmt = (v: number): string => (v * k).toFixed(unit === 'µs' ? 1 : 2).padStart(10);
-  const s = [...samples].sort((a, b) => a - b);
-  return `${name.padEnd(42)}${fmt(median(s))}${fmt(s[Math.floor(s.length * 0.9)])}${fmt(s[0])}  ${unit}  (n=${s.length})`;
+  return `${name.padEnd(42)}${fmt(s.median)}${fmt(s.p90)}${fmt(s.min)}  ${unit}  (n=${s.n})`;
 }
 
 const lib = await Libnl.spawn();
@@ -42,6 +49,12 @@ for (let i = 0; i < 30; i++) {
   await l.close();
 }
 
-console.log(`${'measure'.padEnd(42)}${'median'.padStart(10)}${'p90'.padStart(10)}${'min'.padStart(10)}`);
-console.log(row('trivial call round trip (main thread)', trivial, 'µs'));
-console.log(row('Libnl.spawn() to first call (compiled)', cold, 'ms'));
+// Milliseconds, as performance.now() measures.
+const result = { trivialCallMs: summary(trivial), coldStartMs: summary(cold) };
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify(result));
+} else {
+  console.log(`${'measure'.padEnd(42)}${'median'.padStart(10)}${'p90'.padStart(10)}${'min'.padStart(10)}`);
+  console.log(row('trivial call round trip (main thread)', result.trivialCallMs, 'µs'));
+  console.log(row('Libnl.spawn() to first call (compiled)', result.coldStartMs, 'ms'));
+}

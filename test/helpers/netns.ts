@@ -1,10 +1,9 @@
 /**
- * Private network namespaces for kernel tests. Each test makes its own, with
- * a unique name, and deletes it even when the test fails; nothing runs in
- * the machine's own namespace.
+ * Private network namespaces for kernel tests (and bench/ scripts). Each
+ * test makes its own, with a unique name, and deletes it even when the test
+ * fails; nothing runs in the machine's own namespace.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { afterAll } from 'vitest';
 
 /** Why kernel tests cannot run here, or undefined when they can. */
 export const kernelSkipReason: string | undefined =
@@ -20,9 +19,17 @@ function deleteNetns(name: string): void {
   created.delete(name);
 }
 
-afterAll(() => {
+function deleteAll(): void {
   for (const name of [...created]) deleteNetns(name);
-});
+}
+
+// vitest cannot be imported outside a test run: scripts clean up on exit instead.
+if (process.env.VITEST) {
+  const { afterAll } = await import('vitest');
+  afterAll(deleteAll);
+} else {
+  process.on('exit', deleteAll);
+}
 
 export function createNetns(label = 't'): string {
   const name = `lnw-${label}-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 7)}`;

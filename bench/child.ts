@@ -1,0 +1,37 @@
+/**
+ * The contender side of bench/run.ts's line protocol, for contenders written
+ * in TypeScript: read "route" or "link" lines on stdin, run one dump for
+ * each and answer "<items> <ns>" (plus "<event-loop delay max ns>" when the
+ * contender measures it). The C and Python contenders speak the same
+ * protocol on their own.
+ */
+import { createInterface } from 'node:readline';
+
+export type DumpKind = 'route' | 'link';
+
+export interface DumpResult {
+  items: number;
+  ns: bigint;
+  /** Largest event-loop delay seen during the dump (ns), if measured. */
+  eventLoopDelayNs?: number;
+}
+
+/** Serves dumps until stdin ends, then runs `close`. */
+export async function serve(dump: (kind: DumpKind) => Promise<DumpResult>,
+  close: () => Promise<void> | void = () => undefined): Promise<void> {
+  for await (const line of createInterface({ input: process.stdin })) {
+    const kind = line.trim();
+    if (kind !== 'route' && kind !== 'link') throw new Error(`unknown command ${JSON.stringify(line)}`);
+    const r = await dump(kind);
+    const extra = r.eventLoopDelayNs !== undefined ? ` ${Math.round(r.eventLoopDelayNs)}` : '';
+    process.stdout.write(`${r.items} ${r.ns}${extra}\n`);
+  }
+  await close();
+}
+
+/** Times an async dump that returns its item count. */
+export async function timed(run: () => Promise<number> | number): Promise<DumpResult> {
+  const t0 = process.hrtime.bigint();
+  const items = await run();
+  return { items, ns: process.hrtime.bigint() - t0 };
+}

@@ -1,0 +1,38 @@
+/**
+ * Contender: the typed client (NetlinkClient) delivering every route
+ * (family inet) or link as a plain object on the main thread, while its
+ * worker parses the dump with libnl:
+ *
+ *   list:   await client.routes.list() / client.links.list(), one array;
+ *   stream: for await (... of client.routes.stream() / links.stream()),
+ *           objects as their batches arrive.
+ *
+ * The event-loop delay during each dump is measured too.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { NetlinkClient } from '../dist/index.js';
+import { serve, timed, type DumpKind } from './child.js';
+
+const mode = process.argv[2];
+if (mode !== 'list' && mode !== 'stream') throw new Error('usage: client_dump.ts list|stream');
+
+const client = await NetlinkClient.open();
+
+async function dump(kind: DumpKind): Promise<number> {
+  const objects = kind === 'route' ? client.routes : client.links;
+  const family = kind === 'route' ? 'inet' : undefined;
+  if (mode === 'list') return (await objects.list({ family })).length;
+  let n = 0;
+  for await (const _object of objects.stream({ family })) n++;
+  return n;
+}
+
+// 1 ms is the finest resolution: a stall shorter than that is not seen.
+const delay = monitorEventLoopDelay({ resolution: 1 });
+await serve(async (kind) => {
+  delay.reset();
+  delay.enable();
+  const r = await timed(() => dump(kind));
+  delay.disable();
+  return { ...r, eventLoopDelayNs: delay.max };
+}, () => client.close());

@@ -1,0 +1,354 @@
+/**
+ * `npm run bench`: every contender (bench/contenders.ts) dumps every
+ * scenario (bench/scenarios.ts) in the same run. Per scenario, each
+ * contender is one long-lived process inside the scenario's namespace; after
+ * warming up (a few dumps, and at least a second), the contenders take
+ * turns, one dump each per round (the order rotates every round), so a slow
+ * spell of the machine hits them all alike. Prints medians, ratios to the raw read, peak RSS and the event-loop
+ * delay of Node contenders, then the main-thread metrics (bench/facade.ts)
+ * and the project's targets; writes report.json and report.svg.
+ *
+ *   npm run bench -- [--scenarios routes-1k,...] [--contenders raw,libnl,...]
+ *                    [--reps N] [--extra-native LABEL=PATH/TO/libnl-dump]...
+ *                    [--out DIR] [--keep-netns]
+ *
+ * Needs root (network namespaces). Run as a benchmark, never under vitest.
+ */
+import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { packageRoot } from '../dist/host/paths.js';
+import { CONTENDERS, RAW, cContender, type Contender } from './contenders.js';
+import { SCENARIOS, createScenario, destroyScenario, netnsName, type Scenario } from './scenarios.js';
+import { barChart } from './svg.js';
+import type { DumpKind } from './child.js';
+import type { Summary } from './facade.js';
+
+/** Least warm-up dumps and timed rounds, by scenario size. */
+function plan(s: Scenario): { warmup: number; reps: number } {
+  if (s.count >= 100_000) return { warmup: 1, reps: 5 };
+  if (s.count >= 10_000) return { warmup: 2, reps: 11 };
+  return { warmup: 3, reps: 21 };
+}
+
+/**
+ * Warm-up also lasts this long per contender (at most WARMUP_MAX dumps):
+ * V8 compiles wasm with its baseline tier first and optimises hot functions
+ * later, which takes a few dozen small dumps.
+ */
+const WARMUP_SECONDS = 1;
+const WARMUP_MAX = 1000;
+
+/** One dump can take this long before the contender is declared stuck. */
+const DUMP_TIMEOUT_MS = 300_000;
+
+interface Sample {
+  items: number;
+  seconds: number;
+  eventLoopDelayMs?: number;
+}
+
+/** A contender's process, driven over its stdin/stdout (bench/child.ts). */
+class Running {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: string[] = [];
+  private waiting: ((line: string | null) => void) | undefined;
+  private stderr = '';
+  private ended = false;
+
+  constructor(readonly contender: Contender, netns: string) {
+    this.proc = spawn('ip', ['netns', 'exec', netns, ...contender.command], { cwd: packageRoot });
+    createInterface({ input: this.proc.stdout }).on('line', (l) => this.push(l));
+    this.proc.stderr.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-4000);
+    });
+    this.proc.on('exit', () => {
+      this.ended = true;
+      this.push(null);
+    });
+  }
+
+  private push(line: string | null): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    if (w) w(line);
+    else if (line !== null) this.lines.push(line);
+  }
+
+  private nextLine(): Promise<string | null> {
+    if (this.lines.length) return Promise.resolve(this.lines.shift() as string);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.contender.label}: no answer in ${DUMP_TIMEOUT_MS} ms`)),
+        DUMP_TIMEOUT_MS);
+      this.waiting = (l) => {
+        clearTimeout(timer);
+        resolve(l);
+      };
+    });
+  }
+
+  async dump(kind: DumpKind): Promise<Sample> {
+    this.proc.stdin.write(`${kind}\n`);
+    const line = await this.nextLine();
+    if (line === null) throw new Error(`${this.contender.label} ended:\n${this.stderr}`);
+    const [items, ns, eld] = line.trim().split(/\s+/).map(Number);
+    if (!Number.isFinite(items) || !Number.isFinite(ns)) throw new Error(`${this.contender.label}: bad answer ${line}`);
+    return { items, seconds: ns / 1e9, eventLoopDelayMs: eld === undefined ? undefined : eld / 1e6 };
+  }
+
+  /** VmHWM of the process (ip netns exec execs the contender: same pid). */
+  peakRssKb(): number {
+    const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');
+    return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+  }
+
+  async close(): Promise<void> {
+    if (this.ended) return;
+    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+    this.proc.stdin.end();
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+interface Result {
+  id: string;
+  label: string;
+  items: number;
+  samples: number[];
+  median: number;
+  min: number;
+  max: number;
+  rssKb: number;
+  helperRssKb?: number;
+  eventLoopDelayMaxMs?: number;
+}
+
+interface ScenarioReport {
+  scenario: Scenario;
+  fillSeconds: number;
+  results: Result[];
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function fmtTime(s: number): string {
+  if (s >= 1) return `${s.toFixed(2)} s`;
+  if (s >= 1e-3) return `${(s * 1e3).toFixed(s >= 0.1 ? 0 : s >= 0.01 ? 1 : 2)} ms`;
+  return `${(s * 1e6).toFixed(0)} µs`;
+}
+
+function fmtMb(kb: number): string {
+  return `${(kb / 1024).toFixed(0)} MB`;
+}
+
+async function runScenario(s: Scenario, contenders: readonly Contender[], reps: number | undefined,
+  keep: boolean): Promise<ScenarioReport> {
+  process.stderr.write(`\n${s.name}: creating namespace ${netnsName(s)}... `);
+  const fillSeconds = createScenario(s);
+  process.stderr.write(`${s.count} ${s.kind}s in ${fillSeconds.toFixed(2)} s\n`);
+  const running = contenders.map((c) => new Running(c, netnsName(s)));
+  try {
+    const p = plan(s);
+    for (const r of running) {
+      const t0 = process.hrtime.bigint();
+      const elapsed = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
+      for (let n = 0; n < p.warmup || (elapsed() < WARMUP_SECONDS && n < WARMUP_MAX); n++) await r.dump(s.kind);
+      process.stderr.write('w');
+    }
+    const rounds = reps ?? p.reps;
+    const samples = new Map<Running, Sample[]>(running.map((r) => [r, []]));
+    for (let round = 0; round < rounds; round++) {
+      process.stderr.write('.');
+      for (let k = 0; k < running.length; k++) {
+        const r = running[(k + round) % running.length];
+        samples.get(r)?.push(await r.dump(s.kind));
+      }
+    }
+    process.stderr.write('\n');
+    const results: Result[] = [];
+    for (const r of running) {
+      const ss = samples.get(r) ?? [];
+      const times = ss.map((x) => x.seconds);
+      const eld = ss.map((x) => x.eventLoopDelayMs).filter((x): x is number => x !== undefined);
+      results.push({
+        id: r.contender.id,
+        label: r.contender.label,
+        items: ss[0]?.items ?? 0,
+        samples: times,
+        median: median(times),
+        min: Math.min(...times),
+        max: Math.max(...times),
+        rssKb: r.peakRssKb(),
+        helperRssKb: r.contender.helperRssKb?.(netnsName(s), s.kind),
+        eventLoopDelayMaxMs: eld.length ? Math.max(...eld) : undefined,
+      });
+    }
+    return { scenario: s, fillSeconds, results };
+  } finally {
+    await Promise.all(running.map((r) => r.close()));
+    if (!keep) destroyScenario(s);
+  }
+}
+
+function printScenario(rep: ScenarioReport): void {
+  const raw = rep.results.find((r) => r.id === RAW.id)?.median;
+  const counts = new Set(rep.results.map((r) => r.items));
+  console.log(`\n## ${rep.scenario.name}: ${[...counts].join(' / ')} items ` +
+    `(namespace filled in ${rep.fillSeconds.toFixed(2)} s)${counts.size > 1 ? '  ITEM COUNTS DIFFER' : ''}`);
+  const w = Math.max(34, ...rep.results.map((r) => r.label.length + 2));
+  console.log(`${'contender'.padEnd(w)}${'median'.padStart(10)}${'vs raw'.padStart(9)}${'min'.padStart(10)}` +
+    `${'max'.padStart(10)}${'peak RSS'.padStart(13)}${'EL delay'.padStart(10)}${'items'.padStart(9)}`);
+  for (const r of rep.results) {
+    const rss = r.helperRssKb !== undefined ? `${fmtMb(r.rssKb)}+${(r.helperRssKb / 1024).toFixed(0)}` : fmtMb(r.rssKb);
+    const eld = r.eventLoopDelayMaxMs !== undefined ? `${r.eventLoopDelayMaxMs.toFixed(1)} ms` : '—';
+    console.log(`${r.label.padEnd(w)}${fmtTime(r.median).padStart(10)}` +
+      `${(raw ? `${(r.median / raw).toFixed(1)}×` : '—').padStart(9)}${fmtTime(r.min).padStart(10)}` +
+      `${fmtTime(r.max).padStart(10)}${rss.padStart(13)}${eld.padStart(10)}${String(r.items).padStart(9)}`);
+  }
+}
+
+function runFacade(): { trivialCallMs: Summary; coldStartMs: Summary } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(packageRoot, 'bench', 'facade.ts'), '--json'],
+    { cwd: packageRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.toString()) as { trivialCallMs: Summary; coldStartMs: Summary };
+}
+
+interface Target {
+  what: string;
+  value: string;
+  met: boolean | undefined;
+}
+
+function targets(reports: readonly ScenarioReport[], facade: ReturnType<typeof runFacade> | undefined): Target[] {
+  const out: Target[] = [];
+  const find = (scenario: string, id: string): Result | undefined =>
+    reports.find((r) => r.scenario.name === scenario)?.results.find((r) => r.id === id);
+  for (const rep of reports) {
+    const native = rep.results.find((r) => r.id === 'libnl');
+    for (const id of ['wasm-sync', 'wasm-spawn']) {
+      const w = rep.results.find((r) => r.id === id);
+      if (!native || !w) continue;
+      const ratio = w.median / native.median;
+      out.push({ what: `${rep.scenario.name}: ${id} / libnl native (same source) ≤ 1.25×`,
+        value: `${ratio.toFixed(2)}×`, met: ratio <= 1.25 });
+    }
+  }
+  const debian = find('routes-100k', 'debian');
+  for (const id of ['wasm-sync', 'wasm-spawn']) {
+    const w = find('routes-100k', id);
+    if (!debian || !w) continue;
+    const share = w.median / debian.median;
+    out.push({ what: `routes-100k: ${id} / unpatched native libnl (Debian's) ≤ 10 %`,
+      value: `${(share * 100).toFixed(1)} %`, met: share <= 0.1 });
+  }
+  for (const [scenario, limit] of [['routes-100k', 6], ['links-10k', 2.5]] as const) {
+    const raw = find(scenario, RAW.id);
+    const stream = find(scenario, 'client-stream');
+    if (!raw || !stream) continue;
+    const ratio = stream.median / raw.median;
+    out.push({ what: `${scenario}: NetlinkClient stream() / raw read ≤ ${limit}×`,
+      value: `${ratio.toFixed(1)}×`, met: ratio <= limit });
+    if (scenario !== 'routes-100k') continue;
+    for (const peer of ['ip-json', 'netlink-npm']) {
+      const p = find(scenario, peer);
+      if (!p) continue;
+      const speedup = p.median / stream.median;
+      out.push({ what: `${scenario}: NetlinkClient stream() ≥ 3× faster than ${peer}`,
+        value: `${speedup.toFixed(1)}×`, met: speedup >= 3 });
+    }
+  }
+  const npmRss = find('routes-100k', 'netlink-npm')?.rssKb;
+  for (const id of ['wasm-spawn', 'client-list', 'client-stream']) {
+    const r = find('routes-100k', id);
+    if (npmRss === undefined || !r) continue;
+    out.push({ what: `routes-100k: peak RSS of ${id} ≤ npm netlink's (${fmtMb(npmRss)})`,
+      value: fmtMb(r.rssKb), met: r.rssKb <= npmRss });
+  }
+  for (const id of ['wasm-spawn', 'client-list', 'client-stream']) {
+    const eld = find('routes-100k', id)?.eventLoopDelayMaxMs;
+    if (eld === undefined) continue;
+    out.push({ what: `routes-100k: event-loop delay (max over dumps) of ${id} ≤ 5 ms`,
+      value: `${eld.toFixed(1)} ms`, met: eld <= 5 });
+  }
+  if (facade) {
+    const us = facade.trivialCallMs.median * 1000;
+    out.push({ what: 'trivial call round trip from the main thread, median ≤ 25 µs',
+      value: `${us.toFixed(1)} µs`, met: us <= 25 });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      scenarios: { type: 'string' },
+      contenders: { type: 'string' },
+      reps: { type: 'string' },
+      'extra-native': { type: 'string', multiple: true },
+      out: { type: 'string', default: join(packageRoot, 'build', 'bench') },
+      'keep-netns': { type: 'boolean', default: false },
+    },
+  });
+  if (process.getuid?.() !== 0) throw new Error('the benchmark creates network namespaces: run it as root');
+
+  const pick = <T extends { name?: string; id?: string }>(all: readonly T[], list: string | undefined, key: 'name' | 'id'): T[] => {
+    if (!list) return [...all];
+    const wanted = list.split(',');
+    const unknown = wanted.filter((w) => !all.some((x) => x[key] === w));
+    if (unknown.length) throw new Error(`unknown ${key === 'name' ? 'scenario' : 'contender'}: ${unknown.join(', ')}`);
+    return all.filter((x) => wanted.includes(x[key] as string));
+  };
+  const scenarios = pick(SCENARIOS, values.scenarios, 'name');
+  const extra = (values['extra-native'] ?? []).map((spec, i) => {
+    const eq = spec.indexOf('=');
+    if (eq < 1) throw new Error(`--extra-native wants LABEL=PATH, got ${spec}`);
+    return cContender(`extra${i + 1}`, spec.slice(0, eq), spec.slice(eq + 1));
+  });
+  const candidates = [...pick(CONTENDERS, values.contenders, 'id'), ...extra];
+  if (!candidates.includes(RAW)) candidates.unshift(RAW);
+  const contenders = candidates.filter((c) => {
+    const why = c.missing();
+    if (why) process.stderr.write(`skipping ${c.label}: ${why}\n`);
+    return !why;
+  });
+  const reps = values.reps !== undefined ? Number(values.reps) : undefined;
+
+  const reports: ScenarioReport[] = [];
+  for (const s of scenarios) reports.push(await runScenario(s, contenders, reps, values['keep-netns']));
+  process.stderr.write('\nmain-thread metrics (bench/facade.ts)...\n');
+  const facade = runFacade();
+
+  console.log(`# libnl-wasm benchmark (${new Date().toISOString()}, node ${process.version})`);
+  console.log('median wall time per dump; "vs raw": ratio to the raw netlink read; peak RSS: VmHWM of the');
+  console.log("contender's process (+ ip's own for ip -j); EL delay: largest event-loop delay during a dump.");
+  for (const rep of reports) printScenario(rep);
+  const f = facade;
+  console.log('\n## main thread (Libnl.spawn)');
+  console.log(`trivial call round trip: median ${(f.trivialCallMs.median * 1000).toFixed(1)} µs, ` +
+    `p90 ${(f.trivialCallMs.p90 * 1000).toFixed(1)} µs (n=${f.trivialCallMs.n})`);
+  console.log(`Libnl.spawn() to first call: median ${f.coldStartMs.median.toFixed(1)} ms (n=${f.coldStartMs.n})`);
+  const t = targets(reports, facade);
+  console.log('\n## targets');
+  for (const x of t) console.log(`${x.met ? 'met   ' : 'MISSED'}  ${x.what}: ${x.value}`);
+
+  mkdirSync(values.out, { recursive: true });
+  writeFileSync(join(values.out, 'report.json'), JSON.stringify({ reports, facade, targets: t }, null, 2) + '\n');
+  const chart = barChart('libnl-wasm benchmark: one dump, median', reports.map((r) => r.scenario.name),
+    contenders.map((c) => ({
+      label: c.label,
+      values: reports.map((r) => r.results.find((x) => x.id === c.id)?.median ?? null),
+    })));
+  writeFileSync(join(values.out, 'report.svg'), chart);
+  console.log(`\nwritten: ${join(values.out, 'report.json')}, ${join(values.out, 'report.svg')}`);
+}
+
+await main();

@@ -1,0 +1,52 @@
+/**
+ * Contender: libnl.wasm through the 1:1 API, filling a route cache
+ * (rtnl_route_alloc_cache, AF_INET) or a link cache (rtnl_link_alloc_cache,
+ * AF_UNSPEC) and counting it with nl_cache_nitems, like bench/libnl_dump.c.
+ *
+ *   sync:  openLibnl() in this process's thread (what a worker of yours does);
+ *   spawn: Libnl.spawn() from the main thread, the instance in its worker;
+ *          the event-loop delay during each dump is measured too.
+ *
+ * Freeing the cache is not timed (as in libnl_dump.c).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { AF_INET, AF_UNSPEC, Libnl, NETLINK_ROUTE, openLibnl } from '../dist/index.js';
+import { serve, timed, type DumpKind } from './child.js';
+
+const mode = process.argv[2];
+
+if (mode === 'sync') {
+  const lib = openLibnl();
+  const sk = lib.nl_socket_alloc();
+  lib.nl_connect(sk, NETLINK_ROUTE);
+  await serve(async (kind: DumpKind) => {
+    let cache;
+    const r = await timed(() => {
+      cache = kind === 'route' ? lib.rtnl_route_alloc_cache(sk, AF_INET, 0) : lib.rtnl_link_alloc_cache(sk, AF_UNSPEC);
+      return lib.nl_cache_nitems(cache);
+    });
+    lib.release(cache ?? null);
+    return r;
+  }, () => lib.close());
+} else if (mode === 'spawn') {
+  const lib = await Libnl.spawn();
+  const sk = await lib.nl_socket_alloc();
+  await lib.nl_connect(sk, NETLINK_ROUTE);
+  // 1 ms is the finest resolution: a stall shorter than that is not seen.
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  await serve(async (kind: DumpKind) => {
+    let cache;
+    delay.reset();
+    delay.enable();
+    const r = await timed(async () => {
+      cache = kind === 'route' ? await lib.rtnl_route_alloc_cache(sk, AF_INET, 0)
+        : await lib.rtnl_link_alloc_cache(sk, AF_UNSPEC);
+      return lib.nl_cache_nitems(cache);
+    });
+    delay.disable();
+    await lib.release(cache ?? null);
+    return { ...r, eventLoopDelayNs: delay.max };
+  }, () => lib.close());
+} else {
+  throw new Error('usage: wasm_dump.ts sync|spawn');
+}
