@@ -1,7 +1,7 @@
 /*
  * json_writer.c - a small JSON writer into a growing buffer (json_writer.h)
  */
-#include <inttypes.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,30 +94,36 @@ void json_raw(struct json *j, const char *text)
 
 static void quoted(struct json *j, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p, *run = (const unsigned char *)s;
 	char esc[8];
 
+	/* Characters that need no escape are copied in runs, not one by one. */
 	put(j, "\"", 1);
-	for (; *p; p++) {
+	for (p = run; *p; p++) {
+		if (*p != '"' && *p != '\\' && *p >= 0x20)
+			continue;
+		put(j, (const char *)run, p - run);
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = *p;
 			put(j, esc, 2);
-		} else if (*p < 0x20) {
+		} else {
 			snprintf(esc, sizeof(esc), "\\u%04x", *p);
 			puts_(j, esc);
-		} else {
-			put(j, (const char *)p, 1);
 		}
+		run = p + 1;
 	}
+	put(j, (const char *)run, p - run);
 	put(j, "\"", 1);
 }
 
+/* Keys are field names (literals, libnl's metric names): none needs an escape. */
 void json_key(struct json *j, const char *key)
 {
 	value_start(j);
-	quoted(j, key);
-	put(j, ":", 1);
+	put(j, "\"", 1);
+	puts_(j, key);
+	put(j, "\":", 2);
 	j->need_comma = 0;
 }
 
@@ -127,22 +133,38 @@ void json_str(struct json *j, const char *s)
 	quoted(j, s);
 }
 
+/*
+ * Decimal digits of v, written backwards ending at `end`; returns the first.
+ * Numbers are formatted here, not with snprintf: musl's printf machinery is
+ * the costliest part of exporting a large dump in wasm.
+ */
+static char *decimal(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 void json_int(struct json *j, int64_t v)
 {
-	char b[24];
+	char b[24], *p;
 
 	value_start(j);
-	snprintf(b, sizeof(b), "%" PRId64, v);
-	puts_(j, b);
+	p = decimal(b + sizeof(b), v < 0 ? -(uint64_t)v : (uint64_t)v);
+	if (v < 0)
+		*--p = '-';
+	put(j, p, b + sizeof(b) - p);
 }
 
 void json_uint(struct json *j, uint64_t v)
 {
-	char b[24];
+	char b[24], *p;
 
 	value_start(j);
-	snprintf(b, sizeof(b), "%" PRIu64, v);
-	puts_(j, b);
+	p = decimal(b + sizeof(b), v);
+	put(j, p, b + sizeof(b) - p);
 }
 
 void json_bool(struct json *j, int v)
@@ -183,12 +205,47 @@ void json_kv_bool(struct json *j, const char *key, int v)
 	json_bool(j, v);
 }
 
+/*
+ * nl_addr2str()'s text of an IPv4 address ("a.b.c.d", "/len" unless 32),
+ * without its three snprintf calls (inet_ntop and the prefix): routes and
+ * addresses carry several each. b holds at least 19 bytes; returns the length.
+ */
+static size_t inet4_str(char *b, const unsigned char *a, unsigned int prefixlen)
+{
+	char digits[12], *p, *end = digits + sizeof(digits);
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			b[n++] = '.';
+		for (p = decimal(end, a[i]); p < end; p++)
+			b[n++] = *p;
+	}
+	if (prefixlen != 32) {
+		b[n++] = '/';
+		for (p = decimal(end, prefixlen); p < end; p++)
+			b[n++] = *p;
+	}
+	return n;
+}
+
 void json_kv_addr(struct json *j, const char *key, struct nl_addr *a)
 {
 	char buf[128];
 
 	if (!a)
 		return;
+	if (nl_addr_get_family(a) == AF_INET && nl_addr_get_len(a) == 4) {
+		size_t n = inet4_str(buf, nl_addr_get_binary_addr(a), nl_addr_get_prefixlen(a));
+
+		json_key(j, key);
+		value_start(j);
+		put(j, "\"", 1);
+		put(j, buf, n);
+		put(j, "\"", 1);
+		return;
+	}
 	json_kv_str(j, key, nl_addr2str(a, buf, sizeof(buf)));
 }
 

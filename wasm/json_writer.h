@@ -27,7 +27,7 @@ void json_begin_object(struct json *j);
 void json_end_object(struct json *j);
 void json_begin_array(struct json *j);
 void json_end_array(struct json *j);
-/* Writes "key": ; the next call writes the value. */
+/* Writes "key": (key as is, unescaped); the next call writes the value. */
 void json_key(struct json *j, const char *key);
 /* Appends raw text between two values of an array (",") or a batch. */
 void json_raw(struct json *j, const char *text);

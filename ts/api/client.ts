@@ -10,6 +10,7 @@
  *   for await (const ev of client.watch(['link', 'route'])) ...
  */
 import { EventEmitter } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { loadModule, cancelInstance, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
@@ -146,7 +147,11 @@ export class NetlinkClient {
   private async list<T>(kind: DumpKind, opts: DumpOptions, where?: Where<T>): Promise<T[]> {
     const batches = await this.op<Uint8Array[]>((r) => r.dump(kind, opts));
     const out: T[] = [];
-    for (const b of batches) for (const o of parseBatch<T>(b)) if (matches(o, where)) out.push(o);
+    for (const [i, b] of batches.entries()) {
+      // One batch per turn of the event loop: a large dump does not stall it.
+      if (i) await nextTurn();
+      for (const o of parseBatch<T>(b)) if (matches(o, where)) out.push(o);
+    }
     return out;
   }
 
@@ -167,6 +172,10 @@ export class NetlinkClient {
         const m = queue.shift() as { json?: Uint8Array; done?: boolean; error?: WireError };
         if (m.error) throw fromWire(m.error);
         if (m.done) break;
+        // Each batch is parsed in a turn of the event loop of its own: the
+        // port delivers every batch that has arrived in one callback, and
+        // parsing them all there would stall the loop for the whole dump.
+        await nextTurn();
         for (const o of parseBatch<T>(m.json as Uint8Array)) if (matches(o, where)) yield o;
       }
       const o = await started;
