@@ -8,4 +8,9 @@
  * patch 0001 calls this where it decodes struct nlmsgerr. */
 int nl_errno_from_linux(int err);
 
+/* This libc's errno value (either sign) to Linux's, sign kept; unknown
+ * values unchanged. libnl patch 0007 calls this for the exit status of
+ * libnl's tools (nl_cli_fatal). */
+int nl_errno_to_linux(int err);
+
 #endif

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { buildDir } from '../host/paths.js';
 
-interface CcConfig {
+export interface CcConfig {
   target: 'wasm' | 'native';
   compiler: string;
   cflags: string[];
@@ -17,7 +17,7 @@ interface CcConfig {
   linkFlags: string[];
 }
 
-function config(target: 'wasm' | 'native', checked = false): CcConfig {
+export function ccConfig(target: 'wasm' | 'native', checked = false): CcConfig {
   const path = `${buildDir(target)}${checked ? '-checked' : ''}/libnl-cc.json`;
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as CcConfig;
@@ -32,6 +32,15 @@ function build(cfg: CcConfig, sources: string[], extra: string[], out: string): 
   const env = { ...process.env, NODE_PATH: process.env.NODE_PATH ?? '/usr/share/nodejs' };
   const r = spawnSync(cfg.compiler, args, { stdio: 'inherit', env });
   return r.status ?? 1;
+}
+
+/** Builds <out>.wasm (checked: against the SAFE_HEAP libnl) and <out>; the first failing compiler's status, or 0. */
+export function compile(sources: string[], extra: string[], out: string, checked = false): number {
+  // emcc writes <out>.js next to <out>.wasm; only the .wasm is used.
+  const wasm = build(ccConfig('wasm', checked), sources, extra, `${out}.js`);
+  rmSync(`${out}.js`, { force: true });
+  if (wasm !== 0) return wasm;
+  return build(ccConfig('native'), sources, extra, out);
 }
 
 export async function compileProgram(argv: string[]): Promise<number> {
@@ -50,9 +59,5 @@ export async function compileProgram(argv: string[]): Promise<number> {
     process.stderr.write('usage: libnl-wasm cc [--checked] <file.c>... -o <out> [cc flags]\n');
     return 2;
   }
-  // emcc writes <out>.js next to <out>.wasm; only the .wasm is used.
-  const wasm = build(config('wasm', checked), sources, extra, `${out}.js`);
-  rmSync(`${out}.js`, { force: true });
-  if (wasm !== 0) return wasm;
-  return build(config('native'), sources, extra, out);
+  return compile(sources, extra, out, checked);
 }

@@ -5,7 +5,7 @@
  *
  *   libnl-wasm exec [options] <tool|prog.wasm> [args...]
  *   libnl-wasm cc <prog.c>... -o <out> [cc flags...]
- *   libnl-wasm compare [options] <tool|prog> [args...]
+ *   libnl-wasm compare [options] [<tool|prog|prog.c> [args...]]
  */
 import { findProgram, libnlEnvironment } from '../host/programs.js';
 import { startProgram } from '../host/run_program.js';
@@ -23,10 +23,12 @@ const USAGE = `usage:
       Builds a C program against libnl twice: <out>.wasm (for exec) and <out> (native);
       --checked makes NULL and out-of-bounds accesses in the wasm build trap.
   libnl-wasm compare [--scenario FILE.json] [--same-netns] [--messages] [--checked]
-                     [--env K=V]... <tool|prog> [args...]
+                     [--env K=V]... [<tool|prog|prog.c> [args...]]
       Runs the native and the wasm build in two fresh, identical namespaces (set up by
       the scenario) and reports differences in exit status, output, kernel state and,
       with --messages, the netlink messages. Exit status 0 when they behave the same.
+      A C source is built both ways first; without a program, the scenario's "run"
+      steps are compared.
 `;
 
 function fail(message: string): never {
@@ -84,7 +86,7 @@ async function exec(argv: string[]): Promise<number> {
 
 function compareCommand(argv: string[]): number {
   const env = libnlEnvironment();
-  const opts: Parameters<typeof compare>[0] = { program: '', args: [], env };
+  const opts: Parameters<typeof compare>[0] = { steps: [], env };
   let i = 0;
   for (; i < argv.length && argv[i].startsWith('--'); i++) {
     const a = argv[i];
@@ -103,9 +105,8 @@ function compareCommand(argv: string[]): number {
       break;
     } else fail(`unknown option ${a}\n${USAGE}`);
   }
-  if (!argv[i]) fail(USAGE);
-  opts.program = argv[i];
-  opts.args = argv.slice(i + 1);
+  // Without a program, the scenario's own steps.
+  opts.steps = argv[i] ? [{ program: argv[i], args: argv.slice(i + 1) }] : opts.scenario?.run ?? fail(USAGE);
   const report = compare(opts);
   process.stdout.write(formatReport(opts, report));
   return report.equal ? 0 : 1;

@@ -1,26 +1,34 @@
 /**
  * `libnl-wasm compare`: runs the native and the wasm build of the same libnl
- * program in two freshly made, identical network namespaces (or in one, in
- * turn, for read-only programs) and reports every difference in exit status,
- * stdout, stderr (masked, see mask.ts), the kernel state left behind
- * (state.ts) and, on request, the netlink messages (messages.ts).
+ * program (or a sequence of them, a scenario's steps) in two freshly made,
+ * identical network namespaces (or in one, in turn, for read-only programs)
+ * and reports every difference in exit status, stdout, stderr (masked, see
+ * mask.ts), the kernel state left behind (state.ts) and, on request, the
+ * netlink messages (messages.ts). A program given as C source is built both
+ * ways first (programs.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyScenario, type Scenario } from './scenario.js';
+import { applyScenario, type Scenario, type Step } from './scenario.js';
+import { buildProgram } from './programs.js';
 import { runNative, runWasm, type RunResult } from './run.js';
 import { maskVolatile } from './mask.js';
 import { diffState, normalize, snapshot, type Json, type NetnsState } from './state.js';
 import { firstDifference, readTrace, splitMessages } from './messages.js';
 
 export interface CompareOptions {
-  program: string;
-  args: string[];
+  /** What to run, in order, in each namespace. */
+  steps: Step[];
   scenario?: Scenario;
   /** Run both in one namespace, one after the other (only for programs that change nothing). */
   sameNetns?: boolean;
+  /**
+   * Run both, in turn, in this existing namespace (only for programs that
+   * change nothing); it is neither set up nor deleted.
+   */
+  netns?: string;
   /** Also compare the netlink messages. */
   messages?: boolean;
   /** Run the wasm side in the checked (SAFE_HEAP) build. */
@@ -32,14 +40,20 @@ export interface CompareOptions {
 
 export interface Difference {
   aspect: 'status' | 'stdout' | 'stderr' | 'state' | 'messages';
+  /** Index of the step, for differences of one step's run. */
+  step?: number;
   detail: string;
+}
+
+export interface StepRuns {
+  native: RunResult;
+  wasm: RunResult;
 }
 
 export interface CompareReport {
   equal: boolean;
   differences: Difference[];
-  native: RunResult;
-  wasm: RunResult;
+  runs: StepRuns[];
 }
 
 let counter = 0;
@@ -89,43 +103,47 @@ function textDifference(a: string, b: string): string {
 }
 
 export function compare(opts: CompareOptions): CompareReport {
-  const stats = opts.args.some((a) => a === '--stats' || a === 'stats');
-  const nsNative = makeNetns('n');
-  const nsWasm = opts.sameNetns ? nsNative : makeNetns('w');
+  const programs = opts.steps.map((s) => (s.program.endsWith('.c') ? buildProgram(s.program, { checked: opts.checked }) : s.program));
+  const nsNative = opts.netns ?? makeNetns('n');
+  const nsWasm = opts.netns ?? (opts.sameNetns ? nsNative : makeNetns('w'));
   const dir = opts.messages ? mkdtempSync(join(tmpdir(), 'libnl-wasm-compare-')) : undefined;
   try {
-    if (opts.scenario) {
+    if (opts.scenario && !opts.netns) {
       applyScenario(nsNative, opts.scenario);
       if (nsWasm !== nsNative) applyScenario(nsWasm, opts.scenario);
     }
     const beforeN = snapshot(nsNative);
     const beforeW = nsWasm === nsNative ? beforeN : snapshot(nsWasm);
     const common = { env: opts.env, wrapper: opts.wrapper };
-    const native = runNative(nsNative, opts.program, opts.args,
-      { ...common, traceFile: dir && join(dir, 'native.jsonl') });
+    const native = opts.steps.map((s, i) => runNative(nsNative, programs[i], s.args,
+      { ...common, traceFile: dir && join(dir, 'native.jsonl') }));
     const afterN = snapshot(nsNative);
     // A user's program: `prog` natively, `prog.wasm` (as libnl-wasm cc builds them).
-    const wasmProgram = opts.program.includes('/') && !opts.program.endsWith('.wasm') ? `${opts.program}.wasm` : opts.program;
-    const wasm = runWasm(nsWasm, wasmProgram, opts.args,
-      { ...common, checked: opts.checked, traceFile: dir && join(dir, 'wasm.jsonl') });
+    const wasmProgram = (p: string): string => (p.includes('/') && !p.endsWith('.wasm') ? `${p}.wasm` : p);
+    const wasm = opts.steps.map((s, i) => runWasm(nsWasm, wasmProgram(programs[i]), s.args,
+      { ...common, checked: opts.checked, traceFile: dir && join(dir, 'wasm.jsonl') }));
     const afterW = snapshot(nsWasm);
 
     const differences: Difference[] = [];
-    if (native.status !== wasm.status) {
-      differences.push({ aspect: 'status', detail: `native exited ${native.status}, wasm ${wasm.status}` });
-    }
     const random = nsWasm === nsNative ? [] : randomValues(afterN, afterW);
-    for (const stream of ['stdout', 'stderr'] as const) {
-      let a = native[stream];
-      let b = wasm[stream];
-      for (const [rn, rw, placeholder] of random) {
-        a = a.replace(rn, placeholder);
-        b = b.replace(rw, placeholder);
+    opts.steps.forEach((s, step) => {
+      const [n, w] = [native[step], wasm[step]];
+      if (n.status !== w.status) {
+        differences.push({ aspect: 'status', step, detail: `native exited ${n.status}, wasm ${w.status}` });
       }
-      a = maskVolatile(a, { stats });
-      b = maskVolatile(b, { stats });
-      if (a !== b) differences.push({ aspect: stream, detail: textDifference(a, b) });
-    }
+      const stats = s.args.some((a) => a === '--stats' || a === 'stats');
+      for (const stream of ['stdout', 'stderr'] as const) {
+        let a = n[stream];
+        let b = w[stream];
+        for (const [rn, rw, placeholder] of random) {
+          a = a.replace(rn, placeholder);
+          b = b.replace(rw, placeholder);
+        }
+        a = maskVolatile(a, { stats });
+        b = maskVolatile(b, { stats });
+        if (a !== b) differences.push({ aspect: stream, step, detail: textDifference(a, b) });
+      }
+    });
     for (const d of diffState(normalize(afterN, beforeN) as unknown as Json, normalize(afterW, beforeW) as unknown as Json)) {
       differences.push({ aspect: 'state', detail: d });
     }
@@ -134,18 +152,28 @@ export function compare(opts: CompareOptions): CompareReport {
         splitMessages(readTrace(join(dir, 'wasm.jsonl'))));
       if (d) differences.push({ aspect: 'messages', detail: d });
     }
-    return { equal: differences.length === 0, differences, native, wasm };
+    return { equal: differences.length === 0, differences, runs: native.map((n, i) => ({ native: n, wasm: wasm[i] })) };
   } finally {
-    spawnSync('ip', ['netns', 'delete', nsNative]);
-    if (nsWasm !== nsNative) spawnSync('ip', ['netns', 'delete', nsWasm]);
+    if (!opts.netns) {
+      spawnSync('ip', ['netns', 'delete', nsNative]);
+      if (nsWasm !== nsNative) spawnSync('ip', ['netns', 'delete', nsWasm]);
+    }
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
+export const stepTitle = (s: Step): string => `${s.program} ${s.args.join(' ')}`.trim();
+
 export function formatReport(opts: CompareOptions, r: CompareReport): string {
-  const title = `${opts.program} ${opts.args.join(' ')}`.trim();
-  if (r.equal) return `equal: ${title} (exit ${r.native.status}; stdout, stderr and kernel state match)\n`;
+  const title = opts.steps.map(stepTitle).join('; ');
+  if (r.equal) {
+    const status = r.runs.map((x) => x.native.status).join(', ');
+    return `equal: ${title} (exit ${status}; stdout, stderr and kernel state match)\n`;
+  }
   const lines = [`DIFFERENT: ${title}`];
-  for (const d of r.differences) lines.push(`  ${d.aspect}: ${d.detail}`);
+  for (const d of r.differences) {
+    const of = d.step !== undefined && opts.steps.length > 1 ? ` of step ${d.step + 1} (${stepTitle(opts.steps[d.step])})` : '';
+    lines.push(`  ${d.aspect}${of}: ${d.detail}`);
+  }
   return `${lines.join('\n')}\n`;
 }

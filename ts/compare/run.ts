@@ -30,7 +30,11 @@ export interface RunOptions {
 const cli = join(packageRoot, 'dist', 'cli', 'libnl-wasm.js');
 
 function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...extra };
+  // The build folders this process was pointed at (paths.ts): the wasm
+  // side's CLI must run the same builds as the ones resolved here.
+  const builds = Object.fromEntries(['LIBNL_WASM_BUILD_WASM', 'LIBNL_WASM_BUILD_NATIVE']
+    .flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])));
+  return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...builds, ...extra };
 }
 
 function statusOf(r: ReturnType<typeof spawnSync>): number {
