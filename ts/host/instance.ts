@@ -38,6 +38,8 @@ export interface ProcessOptions {
   trace?: (record: TraceRecord) => void;
   /** Carries out the socket calls (default: the native addon); see SocketTableOptions.host. */
   host?: NativeHost;
+  /** Largest the instance's memory may grow to, in bytes (default 2 GiB, the most wasm32 libc can use). */
+  memoryLimit?: number;
 }
 
 /**
@@ -138,6 +140,7 @@ export class WasmProcess {
       exports: getExports,
       programName: opts.programName ?? 'libnl',
       sleep: (ms) => this.sockets.sleep(ms),
+      memoryLimit: opts.memoryLimit,
     });
     const imports: WebAssembly.Imports = {
       env: libc.env,

@@ -37,7 +37,12 @@ export interface LibcImportOptions {
   programName: string;
   /** Blocks for `ms` milliseconds (-1: forever), interruptibly. */
   sleep: (ms: number) => void;
+  /** Largest the wasm heap may grow to, in bytes (default and ceiling: 2 GiB). */
+  memoryLimit?: number;
 }
+
+const WASM_PAGE = 65536;
+const HEAP_CEILING = 2 ** 31;
 
 type ImportFn = (...args: number[]) => number | void;
 
@@ -57,6 +62,9 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
   const view = (): DataView => new DataView(mem());
   const u8 = (): Uint8Array => new Uint8Array(mem());
   let tempRet0 = 0;
+  // malloc() fails past the limit: a runaway allocation (a parser looping on
+  // a malformed message) ends in NLE_NOMEM instead of eating the process's memory.
+  const heapMax = Math.floor(Math.min(opts.memoryLimit ?? HEAP_CEILING, HEAP_CEILING) / WASM_PAGE) * WASM_PAGE;
 
   const runExitHandlers = (): void => {
     ex().__funcs_on_exit?.();
@@ -116,15 +124,16 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     emscripten_memcpy_big: (dest, src, num) => {
       u8().copyWithin(dest, src, src + num);
     },
-    emscripten_get_heap_max: () => 2 ** 31,
+    emscripten_get_heap_max: () => heapMax,
     emscripten_resize_heap: (requested) => {
       const memory = ex().memory;
       const needed = (requested >>> 0) - memory.buffer.byteLength;
       if (needed <= 0) return 1;
+      if ((requested >>> 0) > heapMax) return 0;
       try {
         // Grow by at least a fifth, as emscripten does, to keep growth rare.
-        const pages = Math.max(Math.ceil(needed / 65536), Math.ceil(memory.buffer.byteLength / 5 / 65536));
-        memory.grow(Math.min(pages, 32768 - memory.buffer.byteLength / 65536));
+        const pages = Math.max(Math.ceil(needed / WASM_PAGE), Math.ceil(memory.buffer.byteLength / 5 / WASM_PAGE));
+        memory.grow(Math.min(pages, (heapMax - memory.buffer.byteLength) / WASM_PAGE));
         return 1;
       } catch {
         return 0;

@@ -13,7 +13,6 @@ import {
   readMsghdr, timevalFromNative, timevalToNative, timevalToTimeoutMs, writeMsghdrResult,
   NATIVE_TIMEVAL_SIZE, WASM32_TIMEVAL_SIZE,
 } from './msghdr.js';
-import { Cancelled } from './errors.js';
 import { isStateChangingRequest } from './request_policy.js';
 
 /** Linux errno values the host produces itself. */

@@ -56,6 +56,8 @@ export class HandleRegistry {
   /** Set by whoever hands handles to users in this thread (see sync.ts). */
   onDispose?: (h: NlHandle) => void;
   onCreate?: (h: NlHandle, owned: boolean) => void;
+  /** A handle ended (its last reference given back, its parent released, or disposed). */
+  onKill?: (id: number) => void;
 
   constructor(readonly instance: string) {
     const dispose = (h: NlHandle): void => this.onDispose?.(h);
@@ -172,6 +174,7 @@ export class HandleRegistry {
     for (const c of e.children ?? []) this.kill(c, `its parent was released (${how})`);
     if (e.parent !== undefined) this.entries.get(e.parent)?.children?.delete(id);
     this.tombstones.set(id, how);
+    this.onKill?.(id);
     if (this.tombstones.size > TOMBSTONES) {
       this.tombstones.delete(this.tombstones.keys().next().value as number);
     }

@@ -43,14 +43,23 @@ export function libnlApi(core: LibnlCore): LibnlSync {
   const registry = new FinalizationRegistry<NlHandle>((h) => {
     if (!closed) core.release(h, 'garbage collected');
   });
+  // Unregister tokens by handle id: a handle freed by a libnl call (*_put,
+  // *_free) leaves the registry at once, not when its object is collected,
+  // which a thread that never yields to its event loop would never see.
+  const tokens = new Map<number, object>();
   handles.onCreate = (h, owned) => {
+    if (!owned) return;
+    const token = {};
+    tokens.set(h.id, token);
     // The registry keeps a plain copy: holding the handle itself would keep it alive.
-    if (owned) registry.register(h, { ...h }, h);
+    registry.register(h, { ...h }, token);
   };
-  handles.onDispose = (h) => {
-    registry.unregister(h);
-    core.release(h, 'disposed');
+  handles.onKill = (id) => {
+    const token = tokens.get(id);
+    if (token) registry.unregister(token);
+    tokens.delete(id);
   };
+  handles.onDispose = (h) => core.release(h, 'disposed');
 
   const lib: Record<string | symbol, unknown> = {
     instance: core.instance,
@@ -58,9 +67,7 @@ export function libnlApi(core: LibnlCore): LibnlSync {
     nl_object_dump_text: (obj: NlObject, type: number) => core.dumpText('object', obj, type),
     nl_object_cast: (obj: NlObject, type: string) => core.cast(obj, type),
     release: (h: NlHandle | null) => {
-      if (!h) return;
-      registry.unregister(h);
-      core.release(h);
+      if (h) core.release(h);
     },
     liveHandles: () => handles.size,
     close: () => {

@@ -14,7 +14,6 @@ import { nodeEndpoint } from './node_endpoint.js';
 import { cancelInstance, loadModule, CANCEL_CALL, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
 import { WasmTrap } from '../host/errors.js';
 import { workerEntry } from '../host/worker_entry.js';
-import { NlError } from '../libnl/nl_error.js';
 import { HANDLE_MARK, isHandle, type NlHandle } from '../libnl/handles.js';
 import { libnlModulePath } from '../libnl/module_path.js';
 import { FUNCTION_NAMES, type LibnlApi, type NlCache, type NlObject } from '../libnl/generated/api.js';
@@ -272,7 +271,12 @@ class LibnlClient {
     if (!gen || gen.dead) return;
     cancelInstance(gen.cancel, CANCEL_SHUTDOWN);
     try {
-      await (gen.remote.close as () => Promise<Outcome>)();
+      // A call the shutdown cancelled kills the generation (its worker is
+      // terminated), and a terminated worker never answers: stop waiting then.
+      await new Promise<void>((resolve) => {
+        gen.pending.add(() => resolve());
+        (gen.remote.close as () => Promise<Outcome>)().then(() => resolve(), () => resolve());
+      });
     } finally {
       gen.remote[Comlink.releaseProxy]();
       gen.kill(new Error('this libnl instance was closed'));
