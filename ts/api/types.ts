@@ -114,8 +114,10 @@ export interface Rule {
   family: number;
   priority: number;
   table: number;
-  /** "unicast" (lookup), "blackhole", "unreachable", "prohibit", ... */
-  action: string;
+  /** FR_ACT_* */
+  action: number;
+  /** the action as `ip rule` names it: "lookup", "goto", "nop", "blackhole", "unreachable", "prohibit" */
+  actionName: string;
   src?: string;
   dst?: string;
   iif?: string;

@@ -1,0 +1,185 @@
+/**
+ * The `nl` command line (dist/cli/nl.js), each test in a private namespace:
+ * what it creates is checked with iproute2 (`ip -j`, `tc -j`), never with
+ * its own listings; its listings (tables and --json) are checked against
+ * iproute2 too; refusals exit 1 with the kernel's explanation; `nl monitor`
+ * prints the link `ip link add` makes.
+ */
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { kernelSkipReason, withNetns } from '../helpers/netns.js';
+
+type Json = Record<string, unknown>;
+
+const NL = resolve(import.meta.dirname, '../../dist/cli/nl.js');
+
+function nl(ns: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [NL, '--netns', ns, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+}
+
+/** Runs nl and expects success. */
+function ok(ns: string, ...args: string[]): string {
+  const r = nl(ns, ...args);
+  if (r.status !== 0) throw new Error(`nl ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function ipj(ns: string, ...args: string[]): Json[] {
+  const out = execFileSync('ip', ['-n', ns, '-j', ...args], { encoding: 'utf8' }).trim();
+  return out ? JSON.parse(out) as Json[] : [];
+}
+
+function tc(ns: string, ...args: string[]): string {
+  return execFileSync('ip', ['netns', 'exec', ns, 'tc', ...args], { encoding: 'utf8' });
+}
+
+/** The rows of a table, as maps from header to cell (cells hold no blanks in the tables used here). */
+function table(text: string): Record<string, string>[] {
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const names = header.trim().split(/\s+/);
+  return rows.map((row) => Object.fromEntries(row.trim().split(/\s+/).map((cell, i) => [names[i], cell])));
+}
+
+describe.skipIf(!!kernelSkipReason)('nl, the command line', () => {
+  it('adds a veth pair, addresses, a route, a neighbour, a rule, HTB qdisc and class; lists and deletes them', () => withNetns('nl', (ns) => {
+    ok(ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'v1');
+    ok(ns, 'link', 'set', 'v0', 'up', 'mtu', '1400');
+    ok(ns, 'link', 'set', 'dev', 'v1', 'up');
+    ok(ns, 'addr', 'add', '10.0.0.1/24', 'dev', 'v0');
+    ok(ns, 'addr', 'add', '2001:db8::1/64', 'dev', 'v0');
+    ok(ns, 'route', 'add', '10.1.0.0/16', 'via', '10.0.0.2');
+    ok(ns, 'route', 'add', 'default', 'via', '10.0.0.3', 'table', '100');
+    ok(ns, 'neigh', 'add', '10.0.0.9', 'lladdr', '02:00:00:00:00:09', 'dev', 'v0');
+    ok(ns, 'rule', 'add', 'from', '10.0.0.0/8', 'table', '100', 'prio', '100');
+    ok(ns, 'qdisc', 'add', 'dev', 'v0', 'root', 'handle', '1:', 'htb', 'default', '10');
+    ok(ns, 'class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '1mbit', 'ceil', '2mbit');
+
+    // What the kernel has, as iproute2 sees it.
+    const links = ipj(ns, '-d', 'link', 'show');
+    const v0 = links.find((l) => l.ifname === 'v0') as Json;
+    expect(v0).toMatchObject({ mtu: 1400, link: 'v1', linkinfo: { info_kind: 'veth' } });
+    expect((v0.flags as string[])).toContain('UP');
+    const addrs = ipj(ns, 'addr', 'show', 'dev', 'v0')[0].addr_info as Json[];
+    expect(addrs).toEqual(expect.arrayContaining([
+      expect.objectContaining({ local: '10.0.0.1', prefixlen: 24 }), expect.objectContaining({ local: '2001:db8::1', prefixlen: 64 })]));
+    expect(ipj(ns, 'route', 'show', '10.1.0.0/16')[0]).toMatchObject({ gateway: '10.0.0.2', dev: 'v0' });
+    expect(ipj(ns, 'route', 'show', 'table', '100')[0]).toMatchObject({ dst: 'default', gateway: '10.0.0.3' });
+    expect(ipj(ns, 'neigh', 'show', 'dev', 'v0').find((n) => n.dst === '10.0.0.9'))
+      .toMatchObject({ lladdr: '02:00:00:00:00:09', state: ['PERMANENT'] });
+    expect(ipj(ns, 'rule', 'show').find((r) => r.priority === 100)).toMatchObject({ src: '10.0.0.0', srclen: 8, table: '100' });
+    const htb = JSON.parse(tc(ns, '-j', 'qdisc', 'show', 'dev', 'v0')) as Json[];
+    expect(htb[0]).toMatchObject({ kind: 'htb', handle: '1:', root: true, options: { default: '0x10' } });
+    // iproute2 6.1 prints htb classes as text even with -j.
+    expect(tc(ns, 'class', 'show', 'dev', 'v0')).toMatch(/class htb 1:10 root .*rate 1Mbit ceil 2Mbit/);
+
+    // The table: aligned columns (each header starts where its cells start), iproute2's values.
+    const linkTable = ok(ns, 'link', 'list');
+    const [header, ...rows] = linkTable.trimEnd().split('\n');
+    // Not a terminal: no colours.
+    expect(linkTable).not.toContain('\x1b[');
+    const nameAt = header.indexOf('NAME');
+    for (const row of rows) expect(row.slice(nameAt)).toMatch(/^(lo|v0|v1) /);
+    for (const seen of links) {
+      const row = table(linkTable).find((r) => r.NAME === seen.ifname);
+      expect(row, String(seen.ifname)).toMatchObject({ INDEX: String(seen.ifindex), MTU: String(seen.mtu), ADDRESS: seen.address });
+    }
+    expect(table(ok(ns, 'route', 'list', 'table', '100'))).toEqual([expect.objectContaining({ DST: 'default', VIA: '10.0.0.3', DEV: 'v0' })]);
+    expect(table(ok(ns, 'neigh', 'list', 'dev', 'v0'))).toEqual([expect.objectContaining({ DST: '10.0.0.9', LLADDR: '02:00:00:00:00:09' })]);
+    expect(table(ok(ns, 'class', 'show', 'dev', 'v0'))[0]).toMatchObject({ DEV: 'v0', KIND: 'htb', CLASSID: '1:10', PARENT: 'root' });
+    expect(ok(ns, 'class', 'show', 'dev', 'v0')).toMatch(/rate 1Mbit ceil 2Mbit/);
+
+    // --json: the client's objects, compared with iproute2's.
+    const jsonLinks = JSON.parse(ok(ns, '--json', 'link', 'list')) as Json[];
+    expect(jsonLinks.map((l) => [l.name, l.index, l.mtu, l.address]).sort())
+      .toEqual(links.map((l) => [l.ifname, l.ifindex, l.mtu, l.address]).sort());
+    const jsonAddrs = JSON.parse(ok(ns, '-j', 'addr', 'list', 'dev', 'v0')) as Json[];
+    expect(jsonAddrs.map((a) => a.local).sort()).toEqual(addrs.map((a) => `${a.local}/${a.prefixlen}`).sort());
+    const jsonRoutes = JSON.parse(ok(ns, '-j', '-4', 'route', 'list')) as Json[];
+    expect(jsonRoutes.map((r) => r.dst).sort()).toEqual(ipj(ns, 'route', 'show').map((r) => r.dst).sort());
+    const jsonRules = JSON.parse(ok(ns, '-j', '-4', 'rule', 'list')) as Json[];
+    expect(jsonRules.map((r) => r.priority)).toEqual(ipj(ns, 'rule', 'show').map((r) => r.priority));
+    const jsonQdiscs = JSON.parse(ok(ns, '-j', 'qdisc', 'list', 'dev', 'v0')) as Json[];
+    expect(jsonQdiscs).toEqual([expect.objectContaining({ kind: 'htb', handle: '1:', options: expect.objectContaining({ defaultClass: ':10' }) })]);
+    const jsonClasses = JSON.parse(ok(ns, '-j', 'class', 'list', 'dev', 'v0')) as Json[];
+    expect(jsonClasses).toEqual([expect.objectContaining({ handle: '1:10', options: expect.objectContaining({ rate: 125000, ceil: 250000 }) })]);
+
+    // Deleting, in the order the kernel allows.
+    ok(ns, 'class', 'del', 'dev', 'v0', 'classid', '1:10');
+    expect(tc(ns, 'class', 'show', 'dev', 'v0')).toBe('');
+    ok(ns, 'qdisc', 'del', 'dev', 'v0', 'root');
+    expect((JSON.parse(tc(ns, '-j', 'qdisc', 'show', 'dev', 'v0')) as Json[]).some((q) => q.kind === 'htb')).toBe(false);
+    ok(ns, 'rule', 'del', 'from', '10.0.0.0/8', 'table', '100', 'prio', '100');
+    expect(ipj(ns, 'rule', 'show').find((r) => r.priority === 100)).toBeUndefined();
+    ok(ns, 'neigh', 'del', '10.0.0.9', 'dev', 'v0');
+    expect(ipj(ns, 'neigh', 'show', 'dev', 'v0').find((n) => n.dst === '10.0.0.9')).toBeUndefined();
+    ok(ns, 'route', 'del', '10.1.0.0/16');
+    ok(ns, 'route', 'del', 'default', 'table', '100');
+    expect(ipj(ns, 'route', 'show', 'table', 'all').filter((r) => r.dst === '10.1.0.0/16' || r.table === '100')).toEqual([]);
+    ok(ns, 'addr', 'del', '10.0.0.1/24', 'dev', 'v0');
+    expect((ipj(ns, 'addr', 'show', 'dev', 'v0')[0].addr_info as Json[]).some((a) => a.local === '10.0.0.1')).toBe(false);
+    ok(ns, 'link', 'del', 'v0');
+    expect(ipj(ns, 'link', 'show').map((l) => l.ifname)).toEqual(['lo']);
+  }));
+
+  it('exits 1 naming the problem when the kernel or libnl refuses, 2 on a wrong command line', () => withNetns('nl', (ns) => {
+    ok(ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'v1');
+    const nodev = nl(ns, 'link', 'set', 'nosuch0', 'up');
+    expect(nodev.status).toBe(1);
+    expect(nodev.stderr).toMatch(/^nl: .*no link named "nosuch0"/);
+    const addrNodev = nl(ns, 'addr', 'add', '10.0.0.1/24', 'dev', 'nosuch0');
+    expect(addrNodev.status).toBe(1);
+    expect(addrNodev.stderr).toMatch(/nosuch0/);
+    const listNodev = nl(ns, 'route', 'list', 'dev', 'nosuch0');
+    expect(listNodev.status).toBe(1);
+    expect(listNodev.stderr).toMatch(/^nl: link "nosuch0": .*\(NLE_NODEV\)/);
+    // The kernel's extended ack text is in the message.
+    const mtu = nl(ns, 'link', 'set', 'v0', 'mtu', '0');
+    expect(mtu.status).toBe(1);
+    expect(mtu.stderr).toMatch(/mtu less than device minimum/i);
+    const exists = nl(ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'v2');
+    expect(exists.status).toBe(1);
+    expect(exists.stderr).toMatch(/NLE_EXIST/);
+    const badAddr = nl(ns, 'addr', 'add', '10.0.0.300/24', 'dev', 'v0');
+    expect(badAddr.status).toBe(1);
+    expect(badAddr.stderr).toMatch(/not a valid IPv4 or IPv6 address/);
+
+    const usage = nl(ns, 'link', 'frob');
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/unknown command "frob"/);
+    expect(nl(ns, 'route', 'add', '10.1.0.0/16', 'via').stderr).toMatch(/"via" needs a value/);
+    expect(nl(ns, 'class', 'add', 'dev', 'v0', 'parent', '1:', 'classid', '1:1', 'htb', 'rate', '1furlong').stderr).toMatch(/unknown rate unit/);
+    const noNs = spawnSync(process.execPath, [NL, '--netns', 'lnw-no-such-namespace', 'link'], { encoding: 'utf8' });
+    expect(noNs.status).toBe(1);
+    expect(noNs.stderr).toMatch(/no such namespace/);
+    // Nothing was changed by the refusals.
+    expect(ipj(ns, 'link', 'show').map((l) => l.ifname).sort()).toEqual(['lo', 'v0', 'v1']);
+  }));
+
+  it('monitor prints the link that `ip link add` makes, and stops on SIGINT', () => withNetns('nl', async (ns) => {
+    const mon = spawn(process.execPath, [NL, '--netns', ns, 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      let err = '';
+      mon.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+      mon.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+      const until = async (pred: () => boolean, what: string): Promise<void> => {
+        const t0 = Date.now();
+        while (!pred()) {
+          if (Date.now() - t0 > 10_000) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      await until(() => err.includes('watching'), 'the subscription notice');
+      execFileSync('ip', ['-n', ns, 'link', 'add', 'mon0', 'type', 'veth', 'peer', 'name', 'mon1']);
+      const ifindex = ipj(ns, 'link', 'show', 'dev', 'mon0')[0].ifindex;
+      await until(() => /^new +link +index \d+ name mon0 /m.test(out), 'the new link');
+      expect(out).toMatch(new RegExp(`^new +link +index ${ifindex} name mon0 kind veth`, 'm'));
+      const exited = new Promise<number | null>((r) => mon.once('exit', r));
+      mon.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      mon.kill('SIGKILL');
+    }
+  }));
+});
