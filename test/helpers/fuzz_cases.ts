@@ -15,7 +15,7 @@
 import { kindOf, FILLS, KINDS, type ObjectKind } from './fuzz_targets.js';
 import {
   NLA_HDRLEN, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR,
-  NLM_F_MULTI, align4, fromHex, headers, toHex,
+  NLM_F_MULTI, align4, concat, fromHex, headers, toHex,
 } from './netlink_bytes.js';
 import type { FakeDatagram } from './fake_kernel.js';
 
@@ -139,14 +139,7 @@ function attrBytes(a: Attr): Uint8Array {
 }
 
 function attrsBytes(attrs: readonly Attr[]): Uint8Array {
-  const parts = attrs.map(attrBytes);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat(attrs.map(attrBytes));
 }
 
 function msgBytes(m: Msg): Uint8Array {
