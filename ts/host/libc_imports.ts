@@ -122,7 +122,15 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     },
 
     emscripten_memcpy_big: (dest, src, num) => {
-      u8().copyWithin(dest, src, src + num);
+      // Pointers and size_t arrive as signed i32. copyWithin() would clamp a
+      // copy that runs past memory (a negative length made huge by size_t)
+      // into a silent no-op or a partial copy; natively it faults, so here too.
+      const [d, s, n] = [dest >>> 0, src >>> 0, num >>> 0];
+      const m = u8();
+      if (d + n > m.length || s + n > m.length) {
+        throw new WasmTrap('memory access', `memcpy of ${n} bytes past the end of memory`);
+      }
+      m.copyWithin(d, s, s + n);
     },
     emscripten_get_heap_max: () => heapMax,
     emscripten_resize_heap: (requested) => {
