@@ -544,7 +544,7 @@ export interface RegressionFile {
   /** parse: the message (hex). */
   message?: string;
   mutations: string[];
-  /** The libnl patch that fixed the bug: the case must now end cleanly. */
+  /** The libnl patch that fixed the bug: the case must now end in a result or an NlError. */
   fixedBy?: string;
 }
 
