@@ -64,11 +64,13 @@ build_target() {
 	if [ ! -f "$dir/CMakeCache.txt" ]; then
 		"$@" -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
 	fi
+	started=$(date +%s)
 	if ! cmake --build "$dir" -j "$jobs" > "$dir/build.log" 2>&1; then
 		tail -40 "$dir/build.log" >&2
 		say "build failed in $dir (full log: $dir/build.log)"
 		exit 1
 	fi
+	say "$dir: $(($(date +%s) - started)) s"
 }
 
 say "building libnl (native, wasm)"

@@ -2,6 +2,7 @@
  * The file sandbox of an instance (ts/host/files.ts): only the allow-list is
  * readable, nothing on the host is writable, /tmp is private memory.
  */
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileTable, allowedSource } from '../../dist/host/files.js';
 import { WasiErrno } from '../../dist/host/wasi_errno.js';
@@ -29,6 +30,22 @@ describe('file allow-list', () => {
       'etc/protocols', '/proc/self/environ', '/etc/protocols\0x', '/sys/class/net/lo']) {
       expect(allowedSource(p, '/pkg/etc'), p).toBeUndefined();
     }
+  });
+
+  it('stat and fstat give the size of an allowed file, as the host sees it', () => {
+    const { files } = table();
+    const view = new DataView(new ArrayBuffer(256));
+    const size = statSync('/etc/protocols').size;
+    expect(files.stat('/etc/protocols', view, 0)).toBe(0);
+    expect(view.getInt32(40, true)).toBe(size);
+    const fd = files.open('/etc/protocols', O_RDONLY);
+    expect(files.fstat(fd, view, 88)).toBe(0);
+    expect(view.getInt32(88 + 40, true)).toBe(size);
+    expect(view.getInt32(88 + 12, true) & 0o170000).toBe(0o100000);
+    expect(files.fstat(1, view, 0)).toBe(0);
+    expect(view.getInt32(12, true) & 0o170000).toBe(0o020000);
+    expect(files.fstat(99, view, 0)).toBe(-WasiErrno.BADF);
+    expect(files.stat('/etc/passwd', view, 0)).toBe(-WasiErrno.NOENT);
   });
 
   it('reads an allowed file and refuses writes to it', () => {

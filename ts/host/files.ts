@@ -279,36 +279,51 @@ export class FileTable {
     const node = tmp ? this.tmp.get(tmp) : undefined;
     const source = tmp ? undefined : allowedSource(path, this.opts.libnlEtcDir);
     if (!source && !node) return -WasiErrno.NOENT;
-    let size = 0;
-    let mode = S_IFCHR | 0o444;
-    let mtime = 0;
-    let ino = 0;
-    if (node) {
-      size = node.size;
-      mode = S_IFREG | 0o600;
-    } else if (source !== 'null' && source !== 'urandom' && source !== undefined) {
-      try {
-        const st = statSync(source);
-        if (!st.isFile()) return -WasiErrno.NOENT;
-        size = st.size;
-        mode = S_IFREG | 0o444;
-        mtime = Math.floor(st.mtimeMs / 1000);
-        ino = st.ino;
-      } catch {
-        return -WasiErrno.NOENT;
-      }
+    if (node) return writeStat(view, buf, { size: node.size, mode: S_IFREG | 0o600 });
+    if (source === 'null' || source === 'urandom' || source === undefined) {
+      return writeStat(view, buf, { size: 0, mode: S_IFCHR | 0o444 });
     }
-    for (let i = 0; i < 88; i += 4) view.setInt32(buf + i, 0, true);
-    view.setInt32(buf + 8, ino | 0, true);
-    view.setInt32(buf + 12, mode, true);
-    view.setInt32(buf + 16, 1, true);
-    view.setInt32(buf + 40, size | 0, true);
-    view.setInt32(buf + 48, 4096, true);
-    view.setInt32(buf + 52, Math.ceil(size / 512), true);
-    view.setInt32(buf + 56, mtime, true);
-    view.setInt32(buf + 64, mtime, true);
-    view.setInt32(buf + 72, mtime, true);
-    view.setInt32(buf + 80, ino | 0, true);
-    return 0;
+    try {
+      const st = statSync(source);
+      if (!st.isFile()) return -WasiErrno.NOENT;
+      return writeStat(view, buf, { size: st.size, mode: S_IFREG | 0o444, mtime: Math.floor(st.mtimeMs / 1000), ino: st.ino });
+    } catch {
+      return -WasiErrno.NOENT;
+    }
   }
+
+  /** fstat(2) of an open descriptor, in the same layout as stat(). */
+  fstat(fd: number, view: DataView, buf: number): number {
+    const f = this.files.get(fd);
+    if (!f) return -WasiErrno.BADF;
+    switch (f.kind) {
+      case 'data': return writeStat(view, buf, { size: (f.data as Uint8Array).length, mode: S_IFREG | 0o444 });
+      case 'tmp': return writeStat(view, buf, { size: (f.tmp as MemoryFile).size, mode: S_IFREG | 0o600 });
+      default: return writeStat(view, buf, { size: 0, mode: S_IFCHR | 0o666 });
+    }
+  }
+}
+
+interface StatFields {
+  size: number;
+  mode: number;
+  mtime?: number;
+  ino?: number;
+}
+
+function writeStat(view: DataView, buf: number, st: StatFields): number {
+  const mtime = st.mtime ?? 0;
+  const ino = st.ino ?? 0;
+  for (let i = 0; i < 88; i += 4) view.setInt32(buf + i, 0, true);
+  view.setInt32(buf + 8, ino | 0, true);
+  view.setInt32(buf + 12, st.mode, true);
+  view.setInt32(buf + 16, 1, true);
+  view.setInt32(buf + 40, st.size | 0, true);
+  view.setInt32(buf + 48, 4096, true);
+  view.setInt32(buf + 52, Math.ceil(st.size / 512), true);
+  view.setInt32(buf + 56, mtime, true);
+  view.setInt32(buf + 64, mtime, true);
+  view.setInt32(buf + 72, mtime, true);
+  view.setInt32(buf + 80, ino | 0, true);
+  return 0;
 }

@@ -235,6 +235,9 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     },
     __syscall_stat64: (path, buf) => files.stat(cString(mem(), path), view(), buf),
     __syscall_lstat64: (path, buf) => files.stat(cString(mem(), path), view(), buf),
+    __syscall_fstat64: (fd, buf) => files.fstat(fd, view(), buf),
+    // Paths are absolute or relative to / (the instance has no working directory).
+    __syscall_fstatat64: (_dirfd, path, buf) => files.stat(cString(mem(), path), view(), buf),
   };
 
   const wasi: Record<string, ImportFn> = {
