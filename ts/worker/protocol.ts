@@ -80,6 +80,8 @@ export interface WorkerOptions {
   policy?: SocketPolicy;
   /** Load the checked (SAFE_HEAP) build of libnl.wasm. */
   checked?: boolean;
+  /** Largest the instance's memory may grow to, in bytes (see openLibnl). */
+  memoryLimit?: number;
 }
 
 export interface WorkerStart {
