@@ -13,19 +13,10 @@ import type {
   AddressSpec, ClassSpec, ClassifierSpec, ConntrackSpec, LinkChange, LinkRef, LinkSpec, NeighbourSpec,
   QdiscSpec, RouteSpec, RuleSpec,
 } from './types.js';
-
-const AF_UNSPEC = 0;
-const AF_INET = 2;
-const AF_INET6 = 10;
-const AF_LLC = 26;
-const IFF_UP = 1;
-const ETH_P_IP = 0x0800;
-const ETH_P_IPV6 = 0x86dd;
-const ETH_P_ALL = 0x0003;
-const NLE_INVAL = 7;
-const NLE_RANGE = 8;
-const NLE_NODEV = 31;
-const NLE_OBJ_NOTFOUND = 12;
+import {
+  AF_INET, AF_INET6, AF_LLC, AF_UNSPEC, ETH_P_ALL, ETH_P_IP, ETH_P_IPV6, IFF_UP, NLE_INVAL, NLE_NODEV, NLE_OBJ_NOTFOUND,
+  NLE_RANGE,
+} from '../libnl/generated/constants.js';
 
 /** FR_ACT_* by the names `ip rule` uses. */
 const RULE_ACTIONS: Record<string, number> = {

@@ -21,14 +21,10 @@ import type {
   QdiscSpec, RouteSpec, RuleSpec,
 } from './types.js';
 import type { ClientWorkerStart } from './client_protocol.js';
+import {
+  NLE_DUMP_INTR, NLE_NODEV, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTN_UNSPEC, RT_SCOPE_NOWHERE,
+} from '../libnl/generated/constants.js';
 
-const NLM_F_REPLACE = 0x100;
-const NLM_F_EXCL = 0x200;
-const NLM_F_CREATE = 0x400;
-const NLE_DUMP_INTR = 33;
-const NLE_NODEV = 31;
-const RTN_UNSPEC = 0;
-const RT_SCOPE_NOWHERE = 255;
 /** Batches of about this many bytes of JSON cross to the main thread. */
 const BATCH_BYTES = 256 * 1024;
 /** A dump the kernel interrupted (NLM_F_DUMP_INTR) is tried this many times. */
