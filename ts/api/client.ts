@@ -422,12 +422,16 @@ function parseHandle(text: string): number {
 /**
  * The events of a watch: `for await (const e of watcher)`, or
  * `watcher.on('event', ...)`. Ends when closed (or when its client closes).
+ * Events are kept for an iterator while one runs, and while nobody listens
+ * at all (so an iterator started later misses nothing); with only 'event'
+ * listeners nothing is kept.
  */
 export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
   private readonly worker: Worker;
   private cancel: CancelToken | undefined;
   private readonly queue: WatchEvent[] = [];
   private wake: (() => void) | undefined;
+  private iterators = 0;
   private ended = false;
   private failure: Error | undefined;
   /** Resolves when the watcher is subscribed (events from then on are seen). */
@@ -459,8 +463,15 @@ export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
     this.worker.on('exit', () => this.end());
   }
 
+  /** Events received and not yet taken by an iterator. */
+  get buffered(): number {
+    return this.queue.length;
+  }
+
   private push(e: WatchEvent): void {
-    this.queue.push(e);
+    // Kept only for an iterator: a long-lived 'event' listener alone would
+    // otherwise grow this queue by every event ever seen.
+    if (this.iterators > 0 || this.listenerCount('event') === 0) this.queue.push(e);
     this.emit('event', e);
     this.wake?.();
   }
@@ -482,13 +493,18 @@ export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent> {
-    for (;;) {
-      while (this.queue.length) yield this.queue.shift() as WatchEvent;
-      if (this.ended) {
-        if (this.failure) throw this.failure;
-        return;
+    this.iterators++;
+    try {
+      for (;;) {
+        while (this.queue.length) yield this.queue.shift() as WatchEvent;
+        if (this.ended) {
+          if (this.failure) throw this.failure;
+          return;
+        }
+        await new Promise<void>((r) => { this.wake = r; });
       }
-      await new Promise<void>((r) => { this.wake = r; });
+    } finally {
+      this.iterators--;
     }
   }
 }
