@@ -26,7 +26,7 @@ import {
 } from '../libnl/generated/constants.js';
 
 /** Batches of about this many bytes of JSON cross to the main thread. */
-const BATCH_BYTES = 256 * 1024;
+const BATCH_BYTES = 64 * 1024;
 /** A dump the kernel interrupted (NLM_F_DUMP_INTR) is tried this many times. */
 const DUMP_ATTEMPTS = 5;
 
