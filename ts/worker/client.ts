@@ -13,7 +13,7 @@ import * as Comlink from 'comlink';
 import { nodeEndpoint } from './node_endpoint.js';
 import { cancelInstance, loadModule, CANCEL_CALL, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
 import { WasmTrap } from '../host/errors.js';
-import { workerEntry } from '../host/worker_entry.js';
+import { startWorker } from '../host/worker_entry.js';
 import { HANDLE_MARK, isHandle, type NlHandle } from '../libnl/handles.js';
 import { libnlModulePath } from '../libnl/module_path.js';
 import { FUNCTION_NAMES, type LibnlApi, type NlCache, type NlObject } from '../libnl/generated/api.js';
@@ -54,6 +54,13 @@ export interface LibnlAsyncAdditions {
 
 export type LibnlAsync = Promisified<LibnlApi> & LibnlAsyncAdditions & AsyncDisposable;
 
+/**
+ * Operations that take the call channel (a MessagePort the idle worker
+ * drains from Atomics.wait) rather than comlink: the ones every program
+ * makes per call and per handle. See docs/decisions/call-channel.md.
+ */
+const CHANNEL_OPS: ReadonlySet<EndpointOp> = new Set<EndpointOp>(['call', 'release']);
+
 let sharedModule: Promise<WebAssembly.Module> | undefined;
 let sharedCheckedModule: Promise<WebAssembly.Module> | undefined;
 
@@ -68,7 +75,7 @@ class Generation {
   dead: Error | undefined;
   readonly pending = new Set<(e: Error) => void>();
   private seq = 0;
-  private readonly replies = new Map<number, (o: Outcome) => void>();
+  private readonly replies = new Map<number, { resolve: (o: Outcome) => void; reject: (e: Error) => void }>();
 
   constructor(module: WebAssembly.Module, options: WorkerOptions, private readonly onInvoke:
     (g: Generation, id: number, args: unknown[]) => void) {
@@ -77,11 +84,17 @@ class Generation {
     this.signal = new Int32Array(signal);
     this.bridge = channel.port1;
     const start: WorkerStart = { options, module, bridge: channel.port2, signal };
-    this.worker = new Worker(workerEntry('worker/libnl_worker.js'), { workerData: start, transferList: [channel.port2] });
-    this.remote = Comlink.wrap<LibnlEndpoint>(nodeEndpoint(this.worker));
+    this.worker = startWorker('worker/libnl_worker.js', { workerData: start, transferList: [channel.port2] });
+    // The worker waits in Atomics.wait between calls: comlink's messages wake it too.
+    this.remote = Comlink.wrap<LibnlEndpoint>(nodeEndpoint(this.worker, () => this.wake()));
     this.bridge.on('message', (m: FromWorker) => {
-      if (m.kind === 'invoke') this.onInvoke(this, m.callback, m.args);
-      else this.replies.get(m.seq)?.(m.outcome);
+      if (m.kind === 'invoke') {
+        this.onInvoke(this, m.callback, m.args);
+        return;
+      }
+      const r = this.replies.get(m.seq);
+      this.replies.delete(m.seq);
+      r?.resolve(m.outcome);
     });
     this.bridge.unref();
     const die = (e: Error): void => this.kill(e);
@@ -102,22 +115,34 @@ class Generation {
     });
   }
 
-  /** Sends a message to the worker waiting in a callback, and wakes it. */
-  post(m: ToWorker): void {
-    this.bridge.postMessage(m);
+  private wake(): void {
     Atomics.add(this.signal, 0, 1);
     Atomics.notify(this.signal, 0);
   }
 
-  /** An endpoint operation through the bridge, while the worker is inside a callback. */
-  viaBridge(op: EndpointOp, args: unknown[]): Promise<Outcome> {
+  /** Sends a message on the call channel, and wakes the worker. */
+  post(m: ToWorker): void {
+    this.bridge.postMessage(m);
+    this.wake();
+  }
+
+  /** An endpoint operation over the call channel. */
+  viaChannel(op: EndpointOp, args: unknown[]): Promise<Outcome> {
+    if (this.dead) return Promise.reject(this.dead);
     const seq = ++this.seq;
-    return new Promise((resolve) => {
-      this.replies.set(seq, (o) => {
-        this.replies.delete(seq);
-        resolve(o);
-      });
+    return new Promise((resolve, reject) => {
+      this.replies.set(seq, { resolve, reject });
       this.post({ kind: 'call', seq, op, args });
+    });
+  }
+
+  /** An endpoint operation through comlink; it needs the worker's event loop. */
+  viaComlink(op: EndpointOp, args: unknown[]): Promise<Outcome> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise((resolve, reject) => {
+      this.pending.add(reject);
+      (this.remote[op] as (...a: unknown[]) => Promise<Outcome>)(...args).then(resolve, reject)
+        .finally(() => this.pending.delete(reject));
     });
   }
 
@@ -126,7 +151,7 @@ class Generation {
     this.dead = e;
     for (const reject of this.pending) reject(e);
     this.pending.clear();
-    for (const r of this.replies.values()) r({ ok: false, error: { name: e.name, message: e.message } });
+    for (const r of this.replies.values()) r.reject(e);
     this.replies.clear();
     void this.worker.terminate();
   }
@@ -227,23 +252,21 @@ class LibnlClient {
     })();
   }
 
-  async op(op: EndpointOp, args: unknown[], what = op as string): Promise<unknown> {
-    const gen = await this.generation();
+  op(op: EndpointOp, args: unknown[], what = op as string): Promise<unknown> {
+    const gen = this.gen;
+    if (gen && !gen.dead && !this.closed) return this.send(gen, op, args, what);
+    return this.generation().then((g) => this.send(g, op, args, what));
+  }
+
+  private async send(gen: Generation, op: EndpointOp, args: unknown[], what: string): Promise<unknown> {
     const wire = args.map((a) => this.dehydrate(a));
-    let timer: NodeJS.Timeout | undefined;
-    const result = new Promise<Outcome>((resolve, reject) => {
-      gen.pending.add(reject);
-      const sent = this.callbackDepth > 0
-        ? gen.viaBridge(op, wire)
-        : (gen.remote[op] as (...a: unknown[]) => Promise<Outcome>)(...wire);
-      sent.then(resolve, reject).finally(() => gen.pending.delete(reject));
-      if (this.options.callTimeoutMs !== undefined && op === 'call') {
-        timer = setTimeout(() => cancelInstance(gen.cancel, CANCEL_CALL), this.options.callTimeoutMs);
-      }
-    });
+    const timer = this.options.callTimeoutMs !== undefined && op === 'call'
+      ? setTimeout(() => cancelInstance(gen.cancel, CANCEL_CALL), this.options.callTimeoutMs) : undefined;
     let o: Outcome;
     try {
-      o = await result;
+      // Inside a main-thread callback the worker waits in libnl for the
+      // channel; otherwise the channel carries the ops on the per-call path.
+      o = await (CHANNEL_OPS.has(op) || this.callbackDepth > 0 ? gen.viaChannel(op, wire) : gen.viaComlink(op, wire));
     } finally {
       clearTimeout(timer);
     }

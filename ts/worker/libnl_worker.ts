@@ -1,9 +1,11 @@
 /**
- * A libnl worker: holds one libnl instance and serves the main thread's calls
- * (comlink), running each synchronously; blocking netlink calls block this
- * thread only. Libnl callbacks that are main-thread functions go through the
- * callback bridge (see protocol.ts).
+ * A libnl worker: holds one libnl instance and serves the main thread's calls,
+ * running each synchronously; blocking netlink calls block this thread only.
+ * Calls arrive on the call channel (see protocol.ts), where the worker waits
+ * in Atomics.wait between calls, and on the comlink endpoint, which needs
+ * the event loop: a wake-up with no channel message hands over to it.
  */
+import { performance } from 'node:perf_hooks';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { nodeEndpoint } from './node_endpoint.js';
@@ -12,6 +14,11 @@ import {
   isCallbackRef, type EndpointOp, type FromWorker, type LibnlEndpoint, type Outcome, type ToWorker,
   toWire, type WorkerHello, type WorkerStart,
 } from './protocol.js';
+
+/** Longest idle wait before the event loop gets a turn regardless (milliseconds). */
+const IDLE_WAIT_MS = 1000;
+/** How long the worker spins for the next message before it sleeps (milliseconds). */
+const SPIN_MS = 0.1;
 
 const start = workerData as WorkerStart;
 const signal = new Int32Array(start.signal);
@@ -38,12 +45,27 @@ try {
 /** One function per callback id, so that libnl sees the same pointer each time. */
 const bridged = new Map<number, (...args: unknown[]) => unknown>();
 
+/**
+ * Waits until the main thread bumps the counter past `seen`, or `timeoutMs`.
+ * It spins first: a thread asleep in Atomics.wait takes tens of
+ * microseconds to wake on an idle core, more than a whole call, and the
+ * next message usually follows within microseconds (a program's next call,
+ * a callback's answer). See docs/decisions/call-channel.md.
+ */
+function waitForSignal(seen: number, timeoutMs: number): void {
+  const until = performance.now() + SPIN_MS;
+  do {
+    if (Atomics.load(signal, 0) !== seen) return;
+  } while (performance.now() < until);
+  Atomics.wait(signal, 0, seen, timeoutMs);
+}
+
 function waitForMain(): ToWorker {
   for (;;) {
     const seen = Atomics.load(signal, 0);
     const m = receiveMessageOnPort(bridge);
     if (m) return m.message as ToWorker;
-    Atomics.wait(signal, 0, seen, 1000);
+    waitForSignal(seen, 1000);
   }
 }
 
@@ -56,7 +78,7 @@ function bridgedCallback(id: number): (...args: unknown[]) => unknown {
         const m = waitForMain();
         if (m.kind === 'return') return m.value;
         if (m.kind === 'throw') throw Object.assign(new Error(m.error.message), { name: m.error.name });
-        bridge.postMessage({ kind: 'reply', seq: m.seq, outcome: serve(m.op, m.args) } satisfies FromWorker);
+        answer(m);
       }
     };
     bridged.set(id, fn);
@@ -85,7 +107,33 @@ function serve(op: EndpointOp, args: unknown[]): Outcome {
   return fn(...args);
 }
 
+function answer(m: ToWorker): void {
+  if (m.kind === 'call') bridge.postMessage({ kind: 'reply', seq: m.seq, outcome: serve(m.op, m.args) } satisfies FromWorker);
+}
+
+/**
+ * Waits for calls on the channel and serves them. A wake-up that brings no
+ * channel message was a comlink message: return to the event loop, which
+ * delivers it, and come back from its check phase (the poll phase before it
+ * has by then seen the message, posted before the wake-up). The timeout
+ * bounds the wait should a wake-up ever be missed.
+ */
+function serveChannel(): void {
+  for (;;) {
+    const seen = Atomics.load(signal, 0);
+    let m = receiveMessageOnPort(bridge);
+    if (!m) {
+      waitForSignal(seen, IDLE_WAIT_MS);
+      m = receiveMessageOnPort(bridge);
+      if (!m) break;
+    }
+    answer(m.message as ToWorker);
+  }
+  setImmediate(serveChannel);
+}
+
 Comlink.expose(endpoint, nodeEndpoint(parentPort as NonNullable<typeof parentPort>));
 parentPort?.postMessage({
   kind: 'ready', cancel: core.runtime.process.cancelToken, instance: core.instance,
 } satisfies WorkerHello);
+setImmediate(serveChannel);

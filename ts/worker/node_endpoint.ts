@@ -13,6 +13,14 @@ type NodePort = MessagePort | Worker;
 const require = createRequire(import.meta.url);
 const adapter = require('comlink/dist/umd/node-adapter.js') as (port: unknown) => Endpoint;
 
-export function nodeEndpoint(port: NodePort): Endpoint {
-  return adapter(port);
+/** The endpoint; `afterPost` runs after each message it sends (to wake a waiting receiver). */
+export function nodeEndpoint(port: NodePort, afterPost?: () => void): Endpoint {
+  const endpoint = adapter(port);
+  if (!afterPost) return endpoint;
+  const post = endpoint.postMessage.bind(endpoint);
+  endpoint.postMessage = (message, transfer) => {
+    post(message, transfer);
+    afterPost();
+  };
+  return endpoint;
 }
