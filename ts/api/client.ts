@@ -14,7 +14,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { loadModule, cancelInstance, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
-import { workerEntry } from '../host/worker_entry.js';
+import { startWorker } from '../host/worker_entry.js';
 import type { NetnsSpec } from '../host/netns.js';
 import { libnlModulePath } from '../libnl/module_path.js';
 import { NlError } from '../libnl/nl_error.js';
@@ -75,7 +75,7 @@ class Connection {
   readonly pending = new Set<(e: Error) => void>();
 
   constructor(start: ClientWorkerStart) {
-    this.worker = new Worker(workerEntry('api/client_worker.js'), { workerData: start });
+    this.worker = startWorker('api/client_worker.js', { workerData: start });
     this.remote = Comlink.wrap<ClientEndpoint>(nodeEndpoint(this.worker));
     const die = (e: Error): void => {
       if (this.dead) return;
@@ -440,7 +440,7 @@ export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
   /** @internal Made by NetlinkClient.watch(). */
   constructor(start: WatchWorkerStart, private readonly onClose: () => void) {
     super();
-    this.worker = new Worker(workerEntry('api/watch_worker.js'), { workerData: start });
+    this.worker = startWorker('api/watch_worker.js', { workerData: start });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (m: WorkerHello) => {
         if (m.kind === 'ready') {

@@ -4,11 +4,10 @@
  * 128+signal for the crashes that a native run dies of (134 abort, 139
  * segfault-like traps, 130 interrupted).
  */
-import { Worker } from 'node:worker_threads';
 import type { NetnsSpec } from './netns.js';
 import type { SocketPolicy } from './sockets.js';
 import { cancelInstance, type CancelToken } from './instance.js';
-import { workerEntry } from './worker_entry.js';
+import { startWorker } from './worker_entry.js';
 
 export interface ProgramRequest {
   path: string;
@@ -47,7 +46,7 @@ export interface RunningProgram {
 }
 
 export function startProgram(req: Omit<ProgramRequest, 'capture'> & { capture?: boolean }): RunningProgram {
-  const worker = new Worker(workerEntry('host/program_worker.js'), {
+  const worker = startWorker('host/program_worker.js', {
     workerData: { ...req, capture: req.capture ?? false },
   });
   let cancel: CancelToken | undefined;

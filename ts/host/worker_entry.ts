@@ -1,11 +1,32 @@
 /**
- * Locating the compiled entry script of a worker. Workers always run the
- * JavaScript in dist/ (they cannot load TypeScript sources), built by
- * `npm run build`, whether the caller runs from dist/ or from ts/.
+ * Starting our workers. They always run the JavaScript in dist/ (they
+ * cannot load TypeScript sources), built by `npm run build`, whether the
+ * caller runs from dist/ or from ts/.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { packageRoot } from './paths.js';
+
+/** Flags that load code into every module graph; each takes a value. */
+const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+
+/**
+ * The parent's Node flags minus module loaders and preloads. A worker
+ * inherits execArgv, so under `node --import tsx` every libnl worker would
+ * run tsx's resolve/load hooks for each of its modules, which more than
+ * doubled Libnl.spawn()'s cold start; our workers load plain JavaScript.
+ */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const name = flag.split('=', 1)[0];
+    if (!LOADER_FLAGS.has(name)) out.push(flag);
+    else if (!flag.includes('=')) i++;
+  }
+  return out;
+}
 
 export function workerEntry(relative: string): string {
   const path = join(packageRoot, 'dist', relative);
@@ -13,4 +34,9 @@ export function workerEntry(relative: string): string {
     throw new Error(`libnl-wasm: ${path} is missing; build the TypeScript first (npm run build)`);
   }
   return path;
+}
+
+/** A worker running dist/`relative`. */
+export function startWorker(relative: string, options: WorkerOptions): Worker {
+  return new Worker(workerEntry(relative), { execArgv: workerExecArgv(), ...options });
 }
