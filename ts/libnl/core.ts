@@ -5,8 +5,7 @@
  * LibnlRuntime with the generated bindings.
  */
 import { LibnlRuntime, type LibnlRuntimeOptions } from './runtime.js';
-import { CALLBACKS, DESTRUCTORS, OBJECT_TYPES, SIGNATURES, SUBTYPES } from './generated/signatures.js';
-import { NLE_NAMES } from './generated/constants.js';
+import { CALLBACKS, DESTRUCTORS, NLE_NAMES, OBJECT_TYPES, SIGNATURES, SUBTYPES } from './generated/signatures.js';
 import type { NlHandle } from './handles.js';
 import { libnlModulePath } from './module_path.js';
 
