@@ -10,10 +10,11 @@
 
 #include "json_writer.h"
 
-static void put(struct json *j, const char *s, size_t n)
+/* Room for n more bytes and the NUL: where they go, or NULL (out of memory). */
+static char *reserve(struct json *j, size_t n)
 {
 	if (j->failed)
-		return;
+		return NULL;
 	if (j->len + n + 1 > j->cap) {
 		size_t cap = j->cap ? j->cap : 4096;
 		char *b;
@@ -23,14 +24,33 @@ static void put(struct json *j, const char *s, size_t n)
 		b = realloc(j->buf, cap);
 		if (!b) {
 			j->failed = 1;
-			return;
+			return NULL;
 		}
 		j->buf = b;
 		j->cap = cap;
 	}
-	memcpy(j->buf + j->len, s, n);
+	return j->buf + j->len;
+}
+
+/*
+ * JSON is written in pieces of a few bytes, and in wasm a call to musl's
+ * memcpy costs more than such a copy: short pieces are copied by a loop
+ * (this file is built with -fno-builtin-memcpy, so the compiler keeps it).
+ */
+static void put(struct json *j, const char *s, size_t n)
+{
+	char *d = reserve(j, n);
+	size_t i;
+
+	if (!d)
+		return;
+	if (n > 32)
+		memcpy(d, s, n);
+	else
+		for (i = 0; i < n; i++)
+			d[i] = s[i];
 	j->len += n;
-	j->buf[j->len] = '\0';
+	d[n] = '\0';
 }
 
 static void puts_(struct json *j, const char *s)
@@ -120,10 +140,19 @@ static void quoted(struct json *j, const char *s)
 /* Keys are field names (literals, libnl's metric names): none needs an escape. */
 void json_key(struct json *j, const char *key)
 {
-	value_start(j);
-	put(j, "\"", 1);
-	puts_(j, key);
-	put(j, "\":", 2);
+	char *d = reserve(j, strlen(key) + 4), *start = d;
+
+	if (!d)
+		return;
+	if (j->need_comma)
+		*d++ = ',';
+	*d++ = '"';
+	while (*key)
+		*d++ = *key++;
+	*d++ = '"';
+	*d++ = ':';
+	*d = '\0';
+	j->len += d - start;
 	j->need_comma = 0;
 }
 

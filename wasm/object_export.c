@@ -55,6 +55,37 @@
 
 #define NAME_LEN 256
 
+/* --- names of small enumerations -------------------------------------------- */
+
+/*
+ * libnl's *2str functions format every name with snprintf, and a route dump
+ * asks for three per route (protocol, scope, type): musl's printf was a
+ * tenth of a 100k-route export. Each value's name is asked for once. The
+ * names are fixed for the instance's life: libnl reads the protocol names
+ * at start, and the typed client's workers never reload them.
+ */
+typedef char *(*enum2str_fn)(int, char *, size_t);
+
+struct name_cache {
+	enum2str_fn to_str;
+	char *names[256];
+};
+
+static struct name_cache route_protocols = { .to_str = rtnl_route_proto2str };
+static struct name_cache scopes = { .to_str = rtnl_scope2str };
+static struct name_cache route_types = { .to_str = nl_rtntype2str };
+
+static const char *enum_name(struct name_cache *c, unsigned int value)
+{
+	char buf[NAME_LEN];
+
+	if (value > 255)
+		return c->to_str(value, buf, sizeof(buf));
+	if (!c->names[value])
+		c->names[value] = strdup(c->to_str(value, buf, sizeof(buf)));
+	return c->names[value] ? c->names[value] : "";
+}
+
 /* --- links ------------------------------------------------------------------ */
 
 static void export_link_stats(struct json *j, struct rtnl_link *l)
@@ -173,7 +204,7 @@ static void export_addr(struct json *j, struct nl_object *obj)
 	json_kv_int(j, "prefixlen", rtnl_addr_get_prefixlen(a));
 	json_kv_addr(j, "peer", rtnl_addr_get_peer(a));
 	json_kv_addr(j, "broadcast", rtnl_addr_get_broadcast(a));
-	json_kv_str(j, "scope", rtnl_scope2str(rtnl_addr_get_scope(a), buf, sizeof(buf)));
+	json_kv_str(j, "scope", enum_name(&scopes, rtnl_addr_get_scope(a)));
 	json_kv_uint(j, "flags", rtnl_addr_get_flags(a));
 	json_kv_names(j, "flagNames", rtnl_addr_flags2str(rtnl_addr_get_flags(a), buf, sizeof(buf)));
 	json_kv_uint(j, "validLifetime", rtnl_addr_get_valid_lifetime(a));
@@ -205,9 +236,9 @@ static void export_route(struct json *j, struct nl_object *obj)
 
 	json_kv_int(j, "family", rtnl_route_get_family(r));
 	json_kv_uint(j, "table", rtnl_route_get_table(r));
-	json_kv_str(j, "protocol", rtnl_route_proto2str(rtnl_route_get_protocol(r), buf, sizeof(buf)));
-	json_kv_str(j, "scope", rtnl_scope2str(rtnl_route_get_scope(r), buf, sizeof(buf)));
-	json_kv_str(j, "type", nl_rtntype2str(rtnl_route_get_type(r), buf, sizeof(buf)));
+	json_kv_str(j, "protocol", enum_name(&route_protocols, rtnl_route_get_protocol(r)));
+	json_kv_str(j, "scope", enum_name(&scopes, rtnl_route_get_scope(r)));
+	json_kv_str(j, "type", enum_name(&route_types, rtnl_route_get_type(r)));
 	json_kv_addr(j, "dst", rtnl_route_get_dst(r));
 	json_kv_addr(j, "src", rtnl_route_get_src(r));
 	json_kv_addr(j, "prefSrc", rtnl_route_get_pref_src(r));
