@@ -10,7 +10,6 @@
  *   for await (const ev of client.watch(['link', 'route'])) ...
  */
 import { EventEmitter } from 'node:events';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { loadModule, cancelInstance, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
@@ -20,10 +19,11 @@ import { libnlModulePath } from '../libnl/module_path.js';
 import { NlError } from '../libnl/nl_error.js';
 import { NLE_OBJ_NOTFOUND, RT_TABLE_MAIN } from '../libnl/generated/constants.js';
 import { nodeEndpoint } from '../worker/node_endpoint.js';
-import { fromWire, type Outcome, type WireError, type WorkerHello, type WorkerOptions } from '../worker/protocol.js';
+import { fromWire, type Outcome, type WorkerHello, type WorkerOptions } from '../worker/protocol.js';
 import type { ClientEndpoint } from './client_worker.js';
 import type { ClientWorkerStart, WatchMessage, WatchWorkerStart } from './client_protocol.js';
 import type { DumpKind, DumpOptions } from './kinds.js';
+import { DumpBatches, ObjectStream, RESTART } from './dump_stream.js';
 import type {
   Address, AddressSpec, ChangeEvent, Class, ClassSpec, Classifier, ClassifierSpec, Conntrack, ConntrackSpec,
   GenlFamilyInfo, Kind, KindTypes, Link, LinkChange, LinkRef, LinkSpec, Neighbour, NeighbourSpec, Qdisc, QdiscSpec,
@@ -125,13 +125,28 @@ export class NetlinkClient {
   }
 
   private async op<R>(fn: (r: Comlink.Remote<ClientEndpoint>) => Promise<Outcome>): Promise<R> {
-    const c = await this.connection();
-    const o = await new Promise<Outcome>((resolve, reject) => {
+    const o = await this.call(await this.connection(), fn);
+    if (!o.ok) throw fromWire(o.error);
+    return o.value as R;
+  }
+
+  /** A call to the worker that rejects if the worker dies meanwhile. */
+  private call(c: Connection, fn: (r: Comlink.Remote<ClientEndpoint>) => Promise<Outcome>): Promise<Outcome> {
+    return new Promise<Outcome>((resolve, reject) => {
       c.pending.add(reject);
       fn(c.remote).then(resolve, reject).finally(() => c.pending.delete(reject));
     });
-    if (!o.ok) throw fromWire(o.error);
-    return o.value as R;
+  }
+
+  /**
+   * Starts a dump whose batches come through a port of their own. With
+   * `retry`, a dump the kernel interrupts starts again (RESTART).
+   */
+  private async dump<T>(kind: DumpKind, opts: DumpOptions, retry: boolean): Promise<DumpBatches<T>> {
+    const c = await this.connection();
+    const { port1, port2 } = new MessageChannel();
+    const outcome = this.call(c, (r) => r.stream(kind, opts, Comlink.transfer(port2, [port2]) as never, retry));
+    return new DumpBatches<T>(port1, outcome.catch((e: Error) => ({ ok: false, error: { name: e.name, message: e.message } })));
   }
 
   private async dumpOptions(kind: DumpKind, family?: 'inet' | 'inet6', dev?: LinkRef, parent?: string): Promise<DumpOptions> {
@@ -145,44 +160,25 @@ export class NetlinkClient {
 
   /** Every object of a kind, filtered. */
   private async list<T>(kind: DumpKind, opts: DumpOptions, where?: Where<T>): Promise<T[]> {
-    const batches = await this.op<Uint8Array[]>((r) => r.dump(kind, opts));
+    const batches = await this.dump<T>(kind, opts, true);
     const out: T[] = [];
-    for (const [i, b] of batches.entries()) {
-      // One batch per turn of the event loop: a large dump does not stall it.
-      if (i) await nextTurn();
-      for (const o of parseBatch<T>(b)) if (matches(o, where)) out.push(o);
+    try {
+      for (let b = await batches.next(); b !== undefined; b = await batches.next()) {
+        if (b === RESTART) out.length = 0;
+        else for (const o of b) if (matches(o, where)) out.push(o);
+      }
+    } finally {
+      batches.close();
     }
     return out;
   }
 
-  /** The objects of a kind, as they arrive in batches from the worker. */
-  private async *stream<T>(kind: DumpKind, opts: DumpOptions, where?: Where<T>): AsyncGenerator<T> {
-    const c = await this.connection();
-    const { port1, port2 } = new MessageChannel();
-    const queue: Array<{ json?: Uint8Array; done?: boolean; error?: WireError }> = [];
-    let wake: (() => void) | undefined;
-    port1.on('message', (m) => {
-      queue.push(m);
-      wake?.();
-    });
-    const started = c.remote.stream(kind, opts, Comlink.transfer(port2, [port2]) as never);
-    try {
-      for (;;) {
-        while (!queue.length) await new Promise<void>((r) => { wake = r; });
-        const m = queue.shift() as { json?: Uint8Array; done?: boolean; error?: WireError };
-        if (m.error) throw fromWire(m.error);
-        if (m.done) break;
-        // Each batch is parsed in a turn of the event loop of its own: the
-        // port delivers every batch that has arrived in one callback, and
-        // parsing them all there would stall the loop for the whole dump.
-        await nextTurn();
-        for (const o of parseBatch<T>(m.json as Uint8Array)) if (matches(o, where)) yield o;
-      }
-      const o = await started;
-      if (!o.ok) throw fromWire(o.error);
-    } finally {
-      port1.close();
-    }
+  /** The objects of a kind, as their batches arrive from the worker; each iteration is a new dump. */
+  private stream<T>(kind: DumpKind, opts: () => Promise<DumpOptions>, where?: Where<T>): AsyncIterable<T> {
+    return {
+      [Symbol.asyncIterator]: () => new ObjectStream<T>(async () => this.dump<T>(kind, await opts(), false),
+        (o) => matches(o, where)),
+    };
   }
 
   private async perLink<T>(kind: 'class' | 'classifier', opts: TcListOptions<T>): Promise<DumpOptions[]> {
@@ -194,8 +190,8 @@ export class NetlinkClient {
   readonly links = {
     list: async (o: ListOptions<Link> = {}): Promise<Link[]> =>
       this.list('link', await this.dumpOptions('link', o.family), o.where),
-    stream: (o: ListOptions<Link> = {}): AsyncIterable<Link> => this.lazy(async () =>
-      this.stream<Link>('link', await this.dumpOptions('link', o.family), o.where)),
+    stream: (o: ListOptions<Link> = {}): AsyncIterable<Link> =>
+      this.stream<Link>('link', () => this.dumpOptions('link', o.family), o.where),
     get: async (ref: LinkRef): Promise<Link> =>
       parseBatch<Link>(wrapArray(await this.op<Uint8Array>((r) => r.getLink(ref))))[0],
     add: (spec: LinkSpec): Promise<void> => this.op((r) => r.addLink(spec)),
@@ -206,8 +202,8 @@ export class NetlinkClient {
   readonly addresses = {
     list: async (o: ListOptions<Address> = {}): Promise<Address[]> =>
       this.list('address', {}, familyFilter(o)),
-    stream: (o: ListOptions<Address> = {}): AsyncIterable<Address> => this.lazy(async () =>
-      this.stream<Address>('address', {}, familyFilter(o))),
+    stream: (o: ListOptions<Address> = {}): AsyncIterable<Address> =>
+      this.stream<Address>('address', async () => ({}), familyFilter(o)),
     /** The address `local` ("10.0.0.1/24" or "10.0.0.1") on `dev`. */
     get: async (key: Pick<AddressSpec, 'dev' | 'local'>): Promise<Address> => {
       const ifindex = (await this.links.get(key.dev)).index;
@@ -223,8 +219,8 @@ export class NetlinkClient {
   readonly routes = {
     list: async (o: ListOptions<Route> = {}): Promise<Route[]> =>
       this.list('route', await this.dumpOptions('route', o.family), o.where),
-    stream: (o: ListOptions<Route> = {}): AsyncIterable<Route> => this.lazy(async () =>
-      this.stream<Route>('route', await this.dumpOptions('route', o.family), o.where)),
+    stream: (o: ListOptions<Route> = {}): AsyncIterable<Route> =>
+      this.stream<Route>('route', () => this.dumpOptions('route', o.family), o.where),
     /** The route to `dst` in `table` (default: main) with the lowest priority. */
     get: async (key: Pick<RouteSpec, 'dst' | 'table' | 'family'>): Promise<Route> => {
       const table = key.table ?? RT_TABLE_MAIN;
@@ -241,8 +237,8 @@ export class NetlinkClient {
   readonly neighbours = {
     list: async (o: ListOptions<Neighbour> = {}): Promise<Neighbour[]> =>
       this.list('neighbour', {}, familyFilter(o)),
-    stream: (o: ListOptions<Neighbour> = {}): AsyncIterable<Neighbour> => this.lazy(async () =>
-      this.stream<Neighbour>('neighbour', {}, familyFilter(o))),
+    stream: (o: ListOptions<Neighbour> = {}): AsyncIterable<Neighbour> =>
+      this.stream<Neighbour>('neighbour', async () => ({}), familyFilter(o)),
     get: async (key: Pick<NeighbourSpec, 'dev' | 'dst'>): Promise<Neighbour> => {
       const ifindex = (await this.links.get(key.dev)).index;
       return this.one('neighbours.get', this.list<Neighbour>('neighbour', {},
@@ -255,8 +251,8 @@ export class NetlinkClient {
 
   readonly rules = {
     list: async (o: ListOptions<Rule> = {}): Promise<Rule[]> => this.list('rule', {}, familyFilter(o)),
-    stream: (o: ListOptions<Rule> = {}): AsyncIterable<Rule> => this.lazy(async () =>
-      this.stream<Rule>('rule', {}, familyFilter(o))),
+    stream: (o: ListOptions<Rule> = {}): AsyncIterable<Rule> =>
+      this.stream<Rule>('rule', async () => ({}), familyFilter(o)),
     /** The rule at `priority` (of `family`, when several families have one there). */
     get: (key: Pick<RuleSpec, 'priority' | 'family'>): Promise<Rule> =>
       this.one('rules.get', this.rules.list({ family: key.family, where: (r) => r.priority === key.priority })),
@@ -266,8 +262,8 @@ export class NetlinkClient {
 
   readonly qdiscs = {
     list: async (o: ListOptions<Qdisc> = {}): Promise<Qdisc[]> => this.list('qdisc', {}, o.where),
-    stream: (o: ListOptions<Qdisc> = {}): AsyncIterable<Qdisc> => this.lazy(async () =>
-      this.stream<Qdisc>('qdisc', {}, o.where)),
+    stream: (o: ListOptions<Qdisc> = {}): AsyncIterable<Qdisc> =>
+      this.stream<Qdisc>('qdisc', async () => ({}), o.where),
     /** The qdisc of `dev` with `handle`, or else the one attached at `parent`. */
     get: async (key: Pick<QdiscSpec, 'dev' | 'parent' | 'handle'>): Promise<Qdisc> => {
       const ifindex = (await this.links.get(key.dev)).index;
@@ -283,7 +279,7 @@ export class NetlinkClient {
     list: async (o: TcListOptions<Class> = {}): Promise<Class[]> =>
       (await Promise.all((await this.perLink('class', o)).map((d) => this.list<Class>('class', d, o.where)))).flat(),
     stream: (o: TcListOptions<Class> = {}): AsyncIterable<Class> => this.lazy(async () =>
-      this.concat((await this.perLink('class', o)).map((d) => this.stream<Class>('class', d, o.where)))),
+      this.concat((await this.perLink('class', o)).map((d) => this.stream<Class>('class', async () => d, o.where)))),
     get: (key: Pick<ClassSpec, 'dev' | 'classid'>): Promise<Class> =>
       this.one('classes.get', this.classes.list({ dev: key.dev, where: (c) => c.handle === key.classid })),
     add: (spec: ClassSpec): Promise<void> => this.op((r) => r.addClass(spec, false)),
@@ -296,7 +292,8 @@ export class NetlinkClient {
       (await Promise.all((await this.perLink('classifier', o))
         .map((d) => this.list<Classifier>('classifier', d, o.where)))).flat(),
     stream: (o: TcListOptions<Classifier> = {}): AsyncIterable<Classifier> => this.lazy(async () =>
-      this.concat((await this.perLink('classifier', o)).map((d) => this.stream<Classifier>('classifier', d, o.where)))),
+      this.concat((await this.perLink('classifier', o)).map((d) =>
+        this.stream<Classifier>('classifier', async () => d, o.where)))),
     /** The classifier at `parent` with `prio` (and `handle`, when given). */
     get: (key: Pick<ClassifierSpec, 'dev' | 'parent' | 'prio' | 'handle'>): Promise<Classifier> =>
       this.one('classifiers.get', this.classifiers.list({ dev: key.dev, parent: key.parent,
@@ -309,8 +306,8 @@ export class NetlinkClient {
 
   readonly conntrack = {
     list: (o: { where?: Where<Conntrack> } = {}): Promise<Conntrack[]> => this.list('conntrack', {}, o.where),
-    stream: (o: { where?: Where<Conntrack> } = {}): AsyncIterable<Conntrack> => this.lazy(async () =>
-      this.stream<Conntrack>('conntrack', {}, o.where)),
+    stream: (o: { where?: Where<Conntrack> } = {}): AsyncIterable<Conntrack> =>
+      this.stream<Conntrack>('conntrack', async () => ({}), o.where),
     add: (spec: ConntrackSpec): Promise<void> => this.op((r) => r.addConntrack(spec)),
     delete: (spec: ConntrackSpec): Promise<void> => this.op((r) => r.deleteConntrack(spec)),
   };

@@ -21,12 +21,13 @@ import type {
   QdiscSpec, RouteSpec, RuleSpec,
 } from './types.js';
 import type { ClientWorkerStart } from './client_protocol.js';
+import type { BatchMessage } from './dump_stream.js';
 import {
   NLE_DUMP_INTR, NLE_NODEV, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTN_UNSPEC, RT_SCOPE_NOWHERE,
 } from '../libnl/generated/constants.js';
 
 /** Batches of about this many bytes of JSON cross to the main thread. */
-const BATCH_BYTES = 64 * 1024;
+const BATCH_BYTES = 32 * 1024;
 /** A dump the kernel interrupted (NLM_F_DUMP_INTR) is tried this many times. */
 const DUMP_ATTEMPTS = 5;
 
@@ -99,23 +100,11 @@ function dumpOnce(kind: DumpKind, opts: DumpOptions, onBatch: (json: Uint8Array,
   }
 }
 
-function dumpError(code: number, kind: DumpKind): NlError {
+function dumpError(code: number, kind: DumpKind, attempts: number): NlError {
   const e = core.runtime.error(-code, `${kind} dump`);
-  return code === -NLE_DUMP_INTR
-    ? new NlError(e.code, e.nleName, 'the kernel interrupted the dump (its tables changed meanwhile) ' +
-      `${DUMP_ATTEMPTS} times in a row`, e.call)
-    : e;
-}
-
-/** A whole dump, retried while the kernel interrupts it. */
-function dumpAll(kind: DumpKind, opts: DumpOptions): Uint8Array[] {
-  for (let attempt = 1; ; attempt++) {
-    const batches: Uint8Array[] = [];
-    const r = dumpOnce(kind, opts, (b) => batches.push(b));
-    if (r === -NLE_DUMP_INTR && attempt < DUMP_ATTEMPTS) continue;
-    if (r < 0) throw dumpError(r, kind);
-    return batches;
-  }
+  if (code !== -NLE_DUMP_INTR) return e;
+  const times = attempts === 1 ? '' : ` ${attempts} times in a row`;
+  return new NlError(e.code, e.nleName, `the kernel interrupted the dump (its tables changed meanwhile)${times}`, e.call);
 }
 
 function exportObject(handle: { ptr: number } | null): Uint8Array | null {
@@ -144,10 +133,12 @@ function linkByRef(s: Scope, ref: LinkRef, what: string): RtnlLink {
 
 export interface ClientEndpoint {
   ping(): Outcome;
-  /** A whole dump as JSON batches. */
-  dump(kind: DumpKind, opts: DumpOptions): Outcome;
-  /** Streams a dump's batches through `port`: {json, count}..., then {done} or {error}. */
-  stream(kind: DumpKind, opts: DumpOptions, port: MessagePort): Outcome;
+  /**
+   * Runs a dump, its batches posted on `port` (BatchMessage): {json, count}...,
+   * then {done} or {error}. With `retry`, a dump the kernel interrupts is
+   * run again, after {restart}, up to DUMP_ATTEMPTS times.
+   */
+  stream(kind: DumpKind, opts: DumpOptions, port: MessagePort, retry: boolean): Outcome;
   getLink(ref: LinkRef): Outcome;
   ifindex(ref: LinkRef): Outcome;
   addLink(spec: LinkSpec): Outcome;
@@ -191,15 +182,18 @@ function scoped(fn: (s: Scope) => unknown): Outcome {
 
 const endpoint: ClientEndpoint = {
   ping: () => outcome(() => core.instance),
-  dump: (kind, opts) => outcome(() => {
-    const batches = dumpAll(kind, opts);
-    return Comlink.transfer(batches, batches.map((b) => b.buffer as ArrayBuffer));
-  }),
-  stream: (kind, opts, port) => outcome(() => {
+  stream: (kind, opts, port, retry) => outcome(() => {
+    const post = (m: BatchMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
     try {
-      const r = dumpOnce(kind, opts, (json, count) => port.postMessage({ json, count }, [json.buffer as ArrayBuffer]));
-      if (r < 0) port.postMessage({ error: toWire(dumpError(r, kind)) });
-      else port.postMessage({ done: true });
+      for (let attempt = 1; ; attempt++) {
+        const r = dumpOnce(kind, opts, (json, count) => post({ json, count }, [json.buffer as ArrayBuffer]));
+        if (r === -NLE_DUMP_INTR && retry && attempt < DUMP_ATTEMPTS) {
+          post({ restart: true });
+          continue;
+        }
+        post(r < 0 ? { error: toWire(dumpError(r, kind, attempt)) } : { done: true });
+        return;
+      }
     } finally {
       port.close();
     }
