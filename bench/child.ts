@@ -1,10 +1,11 @@
 /**
  * The contender side of bench/run.ts's line protocol, for contenders written
  * in TypeScript: read "route" or "link" lines on stdin, run one dump for
- * each and answer "<items> <ns>" (plus "<event-loop delay max ns>" when the
+ * each and answer "<items> <ns>" (plus "<event-loop delay max ns> <p99 ns>" when the
  * contender measures it). The C and Python contenders speak the same
  * protocol on their own.
  */
+import type { IntervalHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 export type DumpKind = 'route' | 'link';
@@ -14,6 +15,13 @@ export interface DumpResult {
   ns: bigint;
   /** Largest event-loop delay seen during the dump (ns), if measured. */
   eventLoopDelayNs?: number;
+  /** Its 99th percentile (ns). */
+  eventLoopDelayP99Ns?: number;
+}
+
+/** What a dump's event-loop delay histogram says, for a DumpResult. */
+export function loopDelay(h: IntervalHistogram): Pick<DumpResult, 'eventLoopDelayNs' | 'eventLoopDelayP99Ns'> {
+  return { eventLoopDelayNs: h.max, eventLoopDelayP99Ns: h.percentile(99) };
 }
 
 /** Serves dumps until stdin ends, then runs `close`. */
@@ -23,7 +31,8 @@ export async function serve(dump: (kind: DumpKind) => Promise<DumpResult>,
     const kind = line.trim();
     if (kind !== 'route' && kind !== 'link') throw new Error(`unknown command ${JSON.stringify(line)}`);
     const r = await dump(kind);
-    const extra = r.eventLoopDelayNs !== undefined ? ` ${Math.round(r.eventLoopDelayNs)}` : '';
+    const extra = r.eventLoopDelayNs !== undefined
+      ? ` ${Math.round(r.eventLoopDelayNs)} ${Math.round(r.eventLoopDelayP99Ns ?? r.eventLoopDelayNs)}` : '';
     process.stdout.write(`${r.items} ${r.ns}${extra}\n`);
   }
   await close();

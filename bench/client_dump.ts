@@ -11,7 +11,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NetlinkClient } from '../dist/index.js';
-import { serve, timed, type DumpKind } from './child.js';
+import { loopDelay, serve, timed, type DumpKind } from './child.js';
 
 const mode = process.argv[2];
 if (mode !== 'list' && mode !== 'stream') throw new Error('usage: client_dump.ts list|stream');
@@ -34,5 +34,5 @@ await serve(async (kind) => {
   delay.enable();
   const r = await timed(() => dump(kind));
   delay.disable();
-  return { ...r, eventLoopDelayNs: delay.max };
+  return { ...r, ...loopDelay(delay) };
 }, () => client.close());

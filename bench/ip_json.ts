@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { serve, timed, type DumpKind } from './child.js';
+import { loopDelay, serve, timed, type DumpKind } from './child.js';
 
 const run = promisify(execFile);
 const ARGS: Record<DumpKind, string[]> = {
@@ -25,5 +25,5 @@ await serve(async (kind) => {
     return (JSON.parse(stdout) as unknown[]).length;
   });
   delay.disable();
-  return { ...r, eventLoopDelayNs: delay.max };
+  return { ...r, ...loopDelay(delay) };
 });

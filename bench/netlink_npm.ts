@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRtNetlink } from 'netlink';
-import { serve, timed } from './child.js';
+import { loopDelay, serve, timed } from './child.js';
 
 const AF_INET = 2;
 const socket = createRtNetlink();
@@ -16,5 +16,5 @@ await serve(async (kind) => {
   const r = await timed(async () =>
     (kind === 'route' ? await socket.getRoutes({ family: AF_INET }) : await socket.getLinks()).length);
   delay.disable();
-  return { ...r, eventLoopDelayNs: delay.max };
+  return { ...r, ...loopDelay(delay) };
 }, () => socket.socket.close());

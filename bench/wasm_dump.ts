@@ -11,7 +11,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AF_INET, AF_UNSPEC, Libnl, NETLINK_ROUTE, openLibnl } from '../dist/index.js';
-import { serve, timed, type DumpKind } from './child.js';
+import { loopDelay, serve, timed, type DumpKind } from './child.js';
 
 const mode = process.argv[2];
 
@@ -45,7 +45,7 @@ if (mode === 'sync') {
     });
     delay.disable();
     await lib.release(cache ?? null);
-    return { ...r, eventLoopDelayNs: delay.max };
+    return { ...r, ...loopDelay(delay) };
   }, () => lib.close());
 } else {
   throw new Error('usage: wasm_dump.ts sync|spawn');
