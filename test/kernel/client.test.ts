@@ -251,6 +251,52 @@ describe.skipIf(!!kernelSkipReason)('NetlinkClient', () => {
     }
   });
 
+  it('a dump of many batches: stream and list equal ip route, other calls and streams go on in the middle', async () => {
+    // 3,000 routes are about ten 64 KiB batches, more than the worker may send ahead (dump_pacing.ts).
+    sh(ns, 'ip', 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
+    sh(ns, 'ip', 'link', 'set', 'd0', 'up');
+    sh(ns, 'ip', 'address', 'add', '192.0.2.1/24', 'dev', 'd0');
+    const lines = Array.from({ length: 3000 }, (_, i) => `route add 198.18.${i >> 8}.${i & 255}/32 via 192.0.2.2`);
+    const batch = spawnSync('ip', ['-n', ns, '-batch', '-'], { input: lines.join('\n'), encoding: 'utf8' });
+    expect(batch.status, batch.stderr).toBe(0);
+    const expected = ipj(ns, 'route', 'show', 'table', 'all').filter((r) => r.dst !== undefined && (r.dst as string).startsWith('198.18.'))
+      .map((r) => `${r.dst}/32`).sort();
+    expect(expected).toHaveLength(3000);
+    const mine = (rs: Array<{ dst?: string }>): string[] =>
+      rs.map((r) => r.dst ?? '').filter((d) => d.startsWith('198.18.')).map((d) => (d.includes('/') ? d : `${d}/32`)).sort();
+
+    // A call made while the stream is being read would wait for the dump's end if the worker were held back.
+    const streamed: Array<{ dst?: string }> = [];
+    for await (const r of client.routes.stream({ family: 'inet' })) {
+      streamed.push(r);
+      if (streamed.length % 1000 === 1) expect((await client.links.get('d0')).name).toBe('d0');
+    }
+    expect(mine(streamed)).toEqual(expected);
+
+    // Two streams read alternately: the second dump runs only after the first one ends.
+    const a = client.routes.stream({ family: 'inet' })[Symbol.asyncIterator]();
+    const b = client.routes.stream({ family: 'inet' })[Symbol.asyncIterator]();
+    const fromA: Array<{ dst?: string }> = [];
+    const fromB: Array<{ dst?: string }> = [];
+    for (let doneA = false, doneB = false; !doneA || !doneB;) {
+      if (!doneB) {
+        const r = await b.next();
+        if (r.done) doneB = true; else fromB.push(r.value);
+      }
+      if (!doneA) {
+        const r = await a.next();
+        if (r.done) doneA = true; else fromA.push(r.value);
+      }
+    }
+    expect(mine(fromA)).toEqual(expected);
+    expect(mine(fromB)).toEqual(expected);
+
+    expect(mine(await client.routes.list({ family: 'inet' }))).toEqual(expected);
+    // Leaving a stream early frees the worker for the next call.
+    for await (const r of client.routes.stream({ family: 'inet' })) if (r) break;
+    expect(mine(await client.routes.list({ family: 'inet' }))).toEqual(expected);
+  }, 20_000);
+
   it('reports link, address and route events within a second; closing ends the iterator', async () => {
     const watcher = client.watch(['link', 'address', 'route']);
     await watcher.ready;

@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { DumpPacing } from '../../ts/api/dump_pacing.js';
 import { DumpBatches, ObjectStream, RESTART, type BatchMessage } from '../../ts/api/dump_stream.js';
 import type { Outcome } from '../../ts/worker/protocol.js';
 
@@ -12,7 +13,7 @@ function batch(objects: unknown[]): BatchMessage {
 /** A dump fed by hand: `post` plays the worker. */
 function fakeDump(outcome: Promise<Outcome> = Promise.resolve({ ok: true, value: undefined })) {
   const { port1, port2 } = new MessageChannel();
-  return { batches: new DumpBatches<{ n: number }>(port1, outcome), post: (m: BatchMessage) => port2.postMessage(m), worker: port2 };
+  return { batches: new DumpBatches<{ n: number }>(port1, outcome, new DumpPacing()), post: (m: BatchMessage) => port2.postMessage(m), worker: port2 };
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

@@ -23,6 +23,7 @@ import { fromWire, type Outcome, type WorkerHello, type WorkerOptions } from '..
 import type { ClientEndpoint } from './client_worker.js';
 import type { ClientWorkerStart, WatchMessage, WatchWorkerStart } from './client_protocol.js';
 import type { DumpKind, DumpOptions } from './kinds.js';
+import { DumpPacing } from './dump_pacing.js';
 import { DumpBatches, ObjectStream, RESTART } from './dump_stream.js';
 import type {
   Address, AddressSpec, ChangeEvent, Class, ClassSpec, Classifier, ClassifierSpec, Conntrack, ConntrackSpec,
@@ -73,6 +74,8 @@ class Connection {
   cancel!: CancelToken;
   dead: Error | undefined;
   readonly pending = new Set<(e: Error) => void>();
+  /** Dumps in progress whose worker side is paced (see dump_pacing.ts). */
+  readonly paced = new Set<DumpPacing>();
 
   constructor(start: ClientWorkerStart) {
     this.worker = startWorker('api/client_worker.js', { workerData: start });
@@ -130,8 +133,14 @@ export class NetlinkClient {
     return o.value as R;
   }
 
-  /** A call to the worker that rejects if the worker dies meanwhile. */
+  /**
+   * A call to the worker that rejects if the worker dies meanwhile. It
+   * releases the pacing of dumps in progress: the worker serves this call
+   * only after them.
+   */
   private call(c: Connection, fn: (r: Comlink.Remote<ClientEndpoint>) => Promise<Outcome>): Promise<Outcome> {
+    for (const p of c.paced) p.release();
+    c.paced.clear();
     return new Promise<Outcome>((resolve, reject) => {
       c.pending.add(reject);
       fn(c.remote).then(resolve, reject).finally(() => c.pending.delete(reject));
@@ -145,8 +154,13 @@ export class NetlinkClient {
   private async dump<T>(kind: DumpKind, opts: DumpOptions, retry: boolean): Promise<DumpBatches<T>> {
     const c = await this.connection();
     const { port1, port2 } = new MessageChannel();
-    const outcome = this.call(c, (r) => r.stream(kind, opts, Comlink.transfer(port2, [port2]) as never, retry));
-    return new DumpBatches<T>(port1, outcome.catch((e: Error) => ({ ok: false, error: { name: e.name, message: e.message } })));
+    const pacing = new DumpPacing();
+    const outcome = this.call(c, (r) => r.stream(kind, opts, Comlink.transfer(port2, [port2]) as never, retry,
+      pacing.buffer));
+    c.paced.add(pacing);
+    const settled = outcome.catch((e: Error): Outcome => ({ ok: false, error: { name: e.name, message: e.message } }))
+      .finally(() => c.paced.delete(pacing));
+    return new DumpBatches<T>(port1, settled, pacing);
   }
 
   private async dumpOptions(kind: DumpKind, family?: 'inet' | 'inet6', dev?: LinkRef, parent?: string): Promise<DumpOptions> {
@@ -355,6 +369,7 @@ export class NetlinkClient {
     await Promise.all([...this.watchers].map((w) => w.close()));
     const c = this.conn;
     if (c && !c.dead) {
+      for (const p of c.paced) p.release();
       cancelInstance(c.cancel, CANCEL_SHUTDOWN);
       await c.remote.close().catch(() => undefined);
       c.remote[Comlink.releaseProxy]();

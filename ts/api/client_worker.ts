@@ -22,6 +22,7 @@ import type {
 } from './types.js';
 import type { ClientWorkerStart } from './client_protocol.js';
 import type { BatchMessage } from './dump_stream.js';
+import { waitForPacing } from './dump_pacing.js';
 import {
   NLE_DUMP_INTR, NLE_NODEV, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTN_UNSPEC, RT_SCOPE_NOWHERE,
 } from '../libnl/generated/constants.js';
@@ -136,9 +137,10 @@ export interface ClientEndpoint {
   /**
    * Runs a dump, its batches posted on `port` (BatchMessage): {json, count}...,
    * then {done} or {error}. With `retry`, a dump the kernel interrupts is
-   * run again, after {restart}, up to DUMP_ATTEMPTS times.
+   * run again, after {restart}, up to DUMP_ATTEMPTS times. Batches are
+   * paced by `pacing` (dump_pacing.ts).
    */
-  stream(kind: DumpKind, opts: DumpOptions, port: MessagePort, retry: boolean): Outcome;
+  stream(kind: DumpKind, opts: DumpOptions, port: MessagePort, retry: boolean, pacing: SharedArrayBuffer): Outcome;
   getLink(ref: LinkRef): Outcome;
   ifindex(ref: LinkRef): Outcome;
   addLink(spec: LinkSpec): Outcome;
@@ -182,11 +184,15 @@ function scoped(fn: (s: Scope) => unknown): Outcome {
 
 const endpoint: ClientEndpoint = {
   ping: () => outcome(() => core.instance),
-  stream: (kind, opts, port, retry) => outcome(() => {
+  stream: (kind, opts, port, retry, pacing) => outcome(() => {
     const post = (m: BatchMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+    let sent = 0;
     try {
       for (let attempt = 1; ; attempt++) {
-        const r = dumpOnce(kind, opts, (json, count) => post({ json, count }, [json.buffer as ArrayBuffer]));
+        const r = dumpOnce(kind, opts, (json, count) => {
+          waitForPacing(pacing, sent++);
+          post({ json, count }, [json.buffer as ArrayBuffer]);
+        });
         if (r === -NLE_DUMP_INTR && retry && attempt < DUMP_ATTEMPTS) {
           post({ restart: true });
           continue;

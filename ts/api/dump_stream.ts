@@ -9,6 +9,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MessagePort } from 'node:worker_threads';
 import { fromWire, type Outcome, type WireError } from '../worker/protocol.js';
+import type { DumpPacing } from './dump_pacing.js';
 
 /** What the worker posts on a dump's port. */
 export type BatchMessage =
@@ -29,7 +30,8 @@ export class DumpBatches<T> {
   private portClosed = false;
 
   /** `outcome`: the worker's answer to the call that runs the dump. */
-  constructor(private readonly port: MessagePort, private readonly outcome: Promise<Outcome>) {
+  constructor(private readonly port: MessagePort, private readonly outcome: Promise<Outcome>,
+    private readonly pacing: DumpPacing) {
     port.on('message', (m: BatchMessage) => {
       this.queue.push(m);
       this.wake?.();
@@ -55,7 +57,9 @@ export class DumpBatches<T> {
     // that has arrived in one callback, and parsing them all there would
     // stall the loop for the whole dump.
     await nextTurn();
-    return JSON.parse(decoder.decode(m.json)) as T[];
+    const objects = JSON.parse(decoder.decode(m.json)) as T[];
+    this.pacing.parsed();
+    return objects;
   }
 
   /** The port closed before the last batch: the call's own error says why. */
@@ -66,6 +70,7 @@ export class DumpBatches<T> {
   }
 
   close(): void {
+    this.pacing.release();
     this.port.close();
   }
 }
