@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { workerExecArgv } from '../../ts/host/worker_entry.js';
 
@@ -11,5 +12,25 @@ describe('workerExecArgv', () => {
   it('keeps everything else in order', () => {
     expect(workerExecArgv(['--enable-source-maps', '--stack-size=2000'])).toEqual(['--enable-source-maps', '--stack-size=2000']);
     expect(workerExecArgv([])).toEqual([]);
+  });
+});
+
+describe('startWorker under the parent\'s Node flags', () => {
+  const program = `import('${new URL('../../dist/index.js', import.meta.url).href}').then(async ({ Libnl }) => {
+    const lib = await Libnl.spawn();
+    console.log(typeof await lib.nl_geterror(1));
+    await lib.close();
+  })`;
+  const run = (flags: string[]) => spawnSync(process.execPath, [...flags, '-e', program],
+    { encoding: 'utf8', timeout: 30_000 });
+
+  it.each([
+    ['a loader', ['--import', 'data:text/javascript,']],
+    ['a loader and a V8 flag, which an explicit execArgv may not carry', ['--import', 'data:text/javascript,', '--max-semi-space-size=32']],
+    ['a V8 flag alone', ['--max-old-space-size=512']],
+  ])('spawns with %s', (_what, flags) => {
+    const r = run(flags);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('string');
   });
 });

@@ -38,5 +38,16 @@ export function workerEntry(relative: string): string {
 
 /** A worker running dist/`relative`. */
 export function startWorker(relative: string, options: WorkerOptions): Worker {
-  return new Worker(workerEntry(relative), { execArgv: workerExecArgv(), ...options });
+  const entry = workerEntry(relative);
+  const execArgv = workerExecArgv();
+  if (execArgv.length === process.execArgv.length) return new Worker(entry, options);
+  try {
+    return new Worker(entry, { execArgv, ...options });
+  } catch (e) {
+    // Flags given explicitly are checked, and V8's own (--max-old-space-size,
+    // ...) are refused although an inherited execArgv may carry them: then
+    // the worker inherits, loaders included.
+    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(entry, options);
+  }
 }
