@@ -1,6 +1,9 @@
 /**
  * The file sandbox of an instance (ts/host/files.ts): only the allow-list is
  * readable, nothing on the host is writable, /tmp is private memory.
+ *
+ * The absolute paths below are the wasm program's view, which the sandbox
+ * maps; the only host files read are libnl's etc files in this checkout.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,31 +18,32 @@ const O_RDWR = 2;
 const O_CREAT = 0o100;
 const O_EXCL = 0o200;
 
+/** libnl's etc directory in this checkout stands in for the package's. */
+const ETC = join(packageRoot, 'build/native/etc/libnl');
+
 function table(): { files: FileTable; out: string[] } {
   const out: string[] = [];
   const dec = new TextDecoder();
-  const files = new FileTable({ libnlEtcDir: '/nonexistent/etc/libnl', stdout: (b) => out.push(dec.decode(b)), stderr: () => {} });
+  const files = new FileTable({ libnlEtcDir: ETC, stdout: (b) => out.push(dec.decode(b)), stderr: () => {} });
   return { files, out };
 }
 
 describe('file allow-list', () => {
   it('maps the paths libnl reads, and nothing else', () => {
-    expect(allowedSource('/etc/protocols', '/pkg/etc')).toBe('/etc/protocols');
-    expect(allowedSource('/etc/libnl/classid', '/pkg/etc')).toBe('/pkg/etc/classid');
-    expect(allowedSource('/etc/iproute2/rt_tables', '/pkg/etc')).toBe('/etc/iproute2/rt_tables');
-    expect(allowedSource('/proc/net/psched', '/pkg/etc')).toBe('/proc/net/psched');
+    expect(allowedSource('/etc/protocols', ETC)).toBe('/etc/protocols');
+    expect(allowedSource('/etc/libnl/classid', ETC)).toBe(join(ETC, 'classid'));
+    expect(allowedSource('/etc/iproute2/rt_tables', ETC)).toBe('/etc/iproute2/rt_tables');
+    expect(allowedSource('/proc/net/psched', ETC)).toBe('/proc/net/psched');
     for (const p of ['/etc/passwd', '/etc/shadow', '/etc/iproute2/../passwd', '/etc/libnl/../../etc/shadow',
       'etc/protocols', '/proc/self/environ', '/etc/protocols\0x', '/sys/class/net/lo']) {
-      expect(allowedSource(p, '/pkg/etc'), p).toBeUndefined();
+      expect(allowedSource(p, ETC), p).toBeUndefined();
     }
   });
 
   it('stat and fstat give the size of an allowed file, as the host sees it', () => {
-    // libnl's etc directory in this checkout stands in for the package's.
-    const etc = join(packageRoot, 'build/native/etc/libnl');
-    const files = new FileTable({ libnlEtcDir: etc, stdout: () => {}, stderr: () => {} });
+    const { files } = table();
     const view = new DataView(new ArrayBuffer(256));
-    const size = statSync(join(etc, 'classid')).size;
+    const size = statSync(join(ETC, 'classid')).size;
     expect(files.stat('/etc/libnl/classid', view, 0)).toBe(0);
     expect(view.getInt32(40, true)).toBe(size);
     const fd = files.open('/etc/libnl/classid', O_RDONLY);
@@ -54,10 +58,11 @@ describe('file allow-list', () => {
 
   it('reads an allowed file and refuses writes to it', () => {
     const { files } = table();
-    const fd = files.open('/etc/protocols', O_RDONLY);
+    const fd = files.open('/etc/libnl/classid', O_RDONLY);
     expect(fd).toBeGreaterThanOrEqual(3);
     const buf = new Uint8Array(64);
     expect(files.read(fd, buf)).toBeGreaterThan(0);
+    expect(files.open('/etc/libnl/classid', O_WRONLY)).toBe(-WasiErrno.ROFS);
     expect(files.open('/etc/protocols', O_WRONLY)).toBe(-WasiErrno.ROFS);
     expect(files.open('/etc/passwd', O_RDONLY)).toBe(-WasiErrno.NOENT);
     expect(files.open('/etc/passwd', O_RDWR)).toBe(-WasiErrno.ACCES);
