@@ -40,32 +40,45 @@ try {
   throw e;
 }
 
-// --- the callback bridge ---------------------------------------------------------
+// --- the call channel -----------------------------------------------------------
 
 /** One function per callback id, so that libnl sees the same pointer each time. */
 const bridged = new Map<number, (...args: unknown[]) => unknown>();
 
 /**
- * Waits until the main thread bumps the counter past `seen`, or `timeoutMs`.
+ * Waits until the main thread bumps the counter past `seen`, or IDLE_WAIT_MS.
  * It spins first: a thread asleep in Atomics.wait takes tens of
  * microseconds to wake on an idle core, more than a whole call, and the
  * next message usually follows within microseconds (a program's next call,
  * a callback's answer). See docs/decisions/call-channel.md.
  */
-function waitForSignal(seen: number, timeoutMs: number): void {
+function waitForSignal(seen: number): void {
   const until = performance.now() + SPIN_MS;
   do {
     if (Atomics.load(signal, 0) !== seen) return;
   } while (performance.now() < until);
-  Atomics.wait(signal, 0, seen, timeoutMs);
+  Atomics.wait(signal, 0, seen, IDLE_WAIT_MS);
+}
+
+/**
+ * The next message on the channel, waiting for one at most once: undefined
+ * when the wait ended without one (IDLE_WAIT_MS passed, or the wake-up was
+ * comlink's).
+ */
+function nextMessage(): ToWorker | undefined {
+  const seen = Atomics.load(signal, 0);
+  let m = receiveMessageOnPort(bridge);
+  if (!m) {
+    waitForSignal(seen);
+    m = receiveMessageOnPort(bridge);
+  }
+  return m?.message as ToWorker | undefined;
 }
 
 function waitForMain(): ToWorker {
   for (;;) {
-    const seen = Atomics.load(signal, 0);
-    const m = receiveMessageOnPort(bridge);
-    if (m) return m.message as ToWorker;
-    waitForSignal(seen, 1000);
+    const m = nextMessage();
+    if (m) return m;
   }
 }
 
@@ -119,16 +132,7 @@ function answer(m: ToWorker): void {
  * bounds the wait should a wake-up ever be missed.
  */
 function serveChannel(): void {
-  for (;;) {
-    const seen = Atomics.load(signal, 0);
-    let m = receiveMessageOnPort(bridge);
-    if (!m) {
-      waitForSignal(seen, IDLE_WAIT_MS);
-      m = receiveMessageOnPort(bridge);
-      if (!m) break;
-    }
-    answer(m.message as ToWorker);
-  }
+  for (let m = nextMessage(); m; m = nextMessage()) answer(m);
   setImmediate(serveChannel);
 }
 

@@ -6,15 +6,17 @@
  *    each runs synchronously in the worker and answers with an `Outcome`
  *    (errors travel as data, so NlError keeps its code through the hop).
  *
- * 2. The callback bridge (a MessagePort plus a SharedArrayBuffer counter):
- *    a JavaScript function passed as a libnl callback is replaced by a
- *    `CallbackRef`. When libnl calls it, the worker posts `invoke`, then
- *    blocks until the main thread answers `return`/`throw` — C needs the
- *    result synchronously. While it waits it serves `call` messages, so the
- *    main thread's callback can itself use the API (the worker is busy
- *    inside libnl and could not answer through comlink). Every message to
- *    the worker is followed by a bump of the counter (Atomics.notify),
- *    which wakes it.
+ * 2. The call channel (a MessagePort plus a SharedArrayBuffer counter):
+ *    the same operations as `call` messages answered by `reply`, for the
+ *    per-call ones (`call`, `release`) always, and for every operation while
+ *    the worker is inside a callback. The idle worker waits for it in
+ *    Atomics.wait (docs/decisions/call-channel.md). A JavaScript function
+ *    passed as a libnl callback is replaced by a `CallbackRef`; when libnl
+ *    calls it, the worker posts `invoke`, then blocks until the main thread
+ *    answers `return`/`throw` — C needs the result synchronously — serving
+ *    `call` messages meanwhile, so that the callback can itself use the
+ *    API. Every message to the worker, comlink's included, is followed by
+ *    a bump of the counter (Atomics.notify), which wakes it.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { NlHandle } from '../libnl/handles.js';
