@@ -5,8 +5,9 @@
 // used in place (no copy); the memory's ArrayBuffer is passed on every call
 // and never kept, because wasm memory growth replaces it.
 //
-// Context-aware: it holds no per-context state, so it loads in any number of
-// worker threads at once. Every function returns a number: >= 0 on success,
+// Context-aware: its only state, the read-ahead readers (dump_readahead),
+// is keyed by file descriptor and cleaned up per context, so it loads in any
+// number of worker threads at once. Every function returns a number: >= 0 on success,
 // -errno (Linux numbering) on failure. Argument errors throw TypeError.
 #include <napi.h>
 
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "dump_readahead.h"
 #include "netlink_socket.h"
 #include "netns.h"
 #include "wakeup.h"
@@ -107,7 +109,16 @@ Value Close(const CallbackInfo &info)
 	int fd;
 	if (!get_int(info, 0, fd))
 		return info.Env().Undefined();
+	nlhost::readahead_forget(fd);
 	return num(info, nlhost::socket_close(fd));
+}
+
+Value ReadAhead(const CallbackInfo &info)
+{
+	int fd;
+	if (!get_int(info, 0, fd))
+		return info.Env().Undefined();
+	return num(info, nlhost::readahead_enable(fd, info.Env()));
 }
 
 template <int (*Call)(int, const void *, uint32_t)>
@@ -207,7 +218,7 @@ Value RecvMsg(const CallbackInfo &info)
 	m.namelen = static_cast<uint32_t>(namelen);
 	m.control = control;
 	m.controllen = controllen;
-	long r = nlhost::socket_recvmsg(fd, m, flags, block, timeout, wake);
+	long r = nlhost::readahead_recvmsg(fd, m, flags, block, timeout, wake);
 	if (r >= 0) {
 		int32_t *o = reinterpret_cast<int32_t *>(out);
 		o[0] = static_cast<int32_t>(m.namelen);
@@ -317,6 +328,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 		{"setsockopt", SetSockOpt},
 		{"sendmsg", SendMsg},
 		{"recvmsg", RecvMsg},
+		{"readAhead", ReadAhead},
 		{"poll", Poll},
 		{"getFlags", GetFlags},
 		{"setNonblocking", SetNonblocking},
@@ -331,6 +343,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 	};
 	for (const auto &e : entries)
 		exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+	// A worker that ends without closing its sockets must not leave readers.
+	napi_env raw = env;
+	env.AddCleanupHook([raw] { nlhost::readahead_forget_owner(raw); });
 	return exports;
 }
 

@@ -25,6 +25,8 @@ int result(long r)
 	return r < 0 ? -errno : static_cast<int>(r);
 }
 
+}  // namespace
+
 long monotonic_ms()
 {
 	struct timespec ts;
@@ -32,8 +34,6 @@ long monotonic_ms()
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-// Waits for `events` on fd, or for wake_fd. 0 when fd is ready, -EAGAIN on
-// timeout, -ECANCELED when woken, -errno on failure.
 int wait_ready(int fd, short events, int timeout_ms, int wake_fd)
 {
 	struct pollfd p[2] = {{fd, events, 0}, {wake_fd, POLLIN, 0}};
@@ -56,8 +56,6 @@ int wait_ready(int fd, short events, int timeout_ms, int wake_fd)
 		return 0;
 	}
 }
-
-}  // namespace
 
 // --- creation and teardown -------------------------------------------------
 

@@ -41,6 +41,13 @@ long socket_sendmsg(int fd, Message &m, int flags);
 long socket_recvmsg(int fd, Message &m, int flags, bool block, int timeout_ms,
 		    int wake_fd);
 
+// CLOCK_MONOTONIC in milliseconds, for deadlines.
+long monotonic_ms();
+
+// Waits for `events` on fd, or for wake_fd (if >= 0). 0 when fd is ready,
+// -EAGAIN on timeout (-1: none), -ECANCELED when woken, -errno on failure.
+int wait_ready(int fd, short events, int timeout_ms, int wake_fd);
+
 // poll(2) over `fds`; `wake_fd` (if >= 0) interrupts the wait with -ECANCELED.
 int socket_poll(struct pollfd *fds, size_t nfds, int timeout_ms, int wake_fd);
 

@@ -38,6 +38,13 @@ export interface ProcessOptions {
   trace?: (record: TraceRecord) => void;
   /** Carries out the socket calls (default: the native addon); see SocketTableOptions.host. */
   host?: NativeHost;
+  /**
+   * Receive a multipart reply (a dump) on a thread of its own while libnl
+   * parses what came before (host/dump_readahead.h). Only for instances that
+   * receive with recvmsg alone: poll() does not see datagrams already taken
+   * from the kernel. The typed client turns it on for its worker.
+   */
+  readAhead?: boolean;
   /** Largest the instance's memory may grow to, in bytes (default 2 GiB, the most wasm32 libc can use). */
   memoryLimit?: number;
 }
@@ -131,6 +138,7 @@ export class WasmProcess {
       policy: opts.policy,
       trace: opts.trace,
       host: opts.host,
+      readAhead: opts.readAhead,
     });
 
     const getExports = (): Exports => this.exports;

@@ -28,6 +28,11 @@ export interface NativeHost {
   recvmsg(fd: number, memory: ArrayBuffer, iov: Uint32Array, iovCount: number,
     name: Uint8Array | null, control: Uint8Array | null, flags: number, block: boolean,
     timeoutMs: number, wakeFd: number, out: Int32Array): number;
+  /**
+   * Turns on read-ahead of multipart replies for fd (host/dump_readahead.h);
+   * recvmsg then takes them from its queue. A fake kernel may leave it out.
+   */
+  readAhead?(fd: number): number;
   /** `fds` is an array of native struct pollfd (8 bytes each); revents written in place. */
   poll(fds: Uint8Array, timeoutMs: number, wakeFd: number): number;
   getFlags(fd: number): number;

@@ -66,6 +66,8 @@ export interface SocketTableOptions {
   policy?: SocketPolicy;
   /** Receives a copy of every netlink datagram sent or received (not peeked). */
   trace?: (record: TraceRecord) => void;
+  /** Sockets receive dumps ahead of libnl (NativeHost.readAhead). */
+  readAhead?: boolean;
   /**
    * Who carries out the socket calls: the native addon by default; a test
    * can put a fake kernel here (fuzzing, fault injection).
@@ -167,6 +169,13 @@ export class SocketTable {
         if (allowed && !allowed.includes(protocol)) return -LinuxErrno.EPROTONOSUPPORT;
         const fd = native.socket(domain, type | SOCK_CLOEXEC, protocol, this.netnsFd);
         if (fd < 0) return fd;
+        if (this.opts.readAhead && native.readAhead) {
+          const r = native.readAhead(fd);
+          if (r < 0) {
+            native.close(fd);
+            return r;
+          }
+        }
         const h = this.newHandle();
         this.sockets.set(h, { fd, protocol, nonblocking: (type & SOCK_NONBLOCK) !== 0, recvTimeoutMs: -1 });
         return h;

@@ -1,0 +1,161 @@
+/**
+ * Read-ahead of dumps (host/dump_readahead.cc), in a namespace of 3,000
+ * routes: the datagrams a socket with read-ahead delivers are the kernel's,
+ * with recvmsg(2)'s peek and truncation rules; libnl builds the same cache
+ * from them; the reader thread exists only while a dump is being read and is
+ * gone when its socket closes in the middle of one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createNetns, ipn, kernelSkipReason } from '../helpers/netns.js';
+import { headers, message, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE } from '../helpers/netlink_bytes.js';
+import { threads } from '../helpers/process_stats.js';
+import { nativeHost } from '../../dist/host/native.js';
+import { openLibnl } from '../../dist/index.js';
+import { AF_INET, NETLINK_ROUTE, NL_DUMP_DETAILS } from '../../dist/libnl/generated/constants.js';
+
+const AF_NETLINK = 16;
+const SOCK_RAW = 3;
+const SOCK_CLOEXEC = 0o2000000;
+const RTM_GETROUTE = 26;
+const RTM_NEWROUTE = 24;
+const MSG_PEEK = 2;
+const MSG_TRUNC = 0x20;
+const ROUTES = 3000;
+
+const native = nativeHost();
+
+/** A raw NETLINK_ROUTE socket in `ns`, with or without read-ahead. */
+function rawSocket(ns: string, readAhead: boolean): number {
+  const nsFd = native.netnsOpen(`/run/netns/${ns}`);
+  expect(nsFd).toBeGreaterThanOrEqual(0);
+  const fd = native.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, nsFd);
+  native.closeFd(nsFd);
+  expect(fd).toBeGreaterThanOrEqual(0);
+  if (readAhead) expect(native.readAhead?.(fd)).toBe(0);
+  return fd;
+}
+
+function requestRouteDump(fd: number, seq: number): void {
+  const rtmsg = new Uint8Array(12);
+  rtmsg[0] = AF_INET;
+  const req = message(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, rtmsg, seq);
+  const kernel = new Uint8Array(12);
+  new DataView(kernel.buffer).setUint16(0, AF_NETLINK, true);
+  expect(native.sendmsg(fd, req.buffer as ArrayBuffer, new Uint32Array([req.byteOffset, req.byteLength]), 1, kernel, null, 0))
+    .toBe(req.byteLength);
+}
+
+interface Received { n: number; flags: number; bytes: Uint8Array }
+
+function receive(fd: number, size: number, flags = 0): Received {
+  const buf = new ArrayBuffer(Math.max(size, 1));
+  const out = new Int32Array(3);
+  const n = native.recvmsg(fd, buf, new Uint32Array([0, size]), 1, null, null, flags, true, 5000, -1, out);
+  return { n, flags: out[2], bytes: new Uint8Array(buf, 0, Math.max(0, Math.min(n, size))) };
+}
+
+/** Every RTM_NEWROUTE message of one dump (headers' seq and pid zeroed), read to NLMSG_DONE. */
+function routeMessages(fd: number): string[] {
+  const found: string[] = [];
+  for (;;) {
+    const d = receive(fd, 64 * 1024);
+    expect(d.n).toBeGreaterThan(0);
+    for (const h of headers(d.bytes)) {
+      if (h.type === NLMSG_DONE) return found.sort();
+      expect(h.flags & NLM_F_MULTI).toBe(NLM_F_MULTI);
+      expect(h.type).toBe(RTM_NEWROUTE);
+      const m = d.bytes.slice(h.offset, h.offset + h.len);
+      m.fill(0, 8, 16);
+      found.push(Buffer.from(m).toString('hex'));
+    }
+  }
+}
+
+describe.skipIf(!!kernelSkipReason)('dump read-ahead', () => {
+  let ns = '';
+  beforeAll(() => {
+    ns = createNetns('readahead');
+    ipn(ns, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
+    ipn(ns, 'link', 'set', 'd0', 'up');
+    ipn(ns, 'address', 'add', '192.0.2.1/24', 'dev', 'd0');
+    const lines = Array.from({ length: ROUTES }, (_, i) => `route add 198.18.${i >> 8}.${i & 255}/32 via 192.0.2.2`);
+    const r = spawnSync('ip', ['-n', ns, '-batch', '-'], { input: lines.join('\n'), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+  });
+  afterAll(() => {
+    spawnSync('ip', ['netns', 'delete', ns]);
+  });
+
+  it('delivers the same route messages as a socket without it', () => {
+    const plain = rawSocket(ns, false);
+    const ahead = rawSocket(ns, true);
+    try {
+      requestRouteDump(plain, 1);
+      requestRouteDump(ahead, 1);
+      const expected = routeMessages(plain);
+      expect(expected.length).toBeGreaterThanOrEqual(ROUTES);
+      expect(routeMessages(ahead)).toEqual(expected);
+      // The reader ended with the dump; the next one starts another.
+      requestRouteDump(ahead, 2);
+      expect(routeMessages(ahead)).toEqual(expected);
+    } finally {
+      native.close(plain);
+      native.close(ahead);
+    }
+  });
+
+  it('peeks and truncates as recvmsg does, and its reader goes when the socket closes mid-dump', () => {
+    const before = threads();
+    const fd = rawSocket(ns, true);
+    try {
+      requestRouteDump(fd, 7);
+      // A small first read keeps the kernel's datagrams small: more of them
+      // than the reader may hold, so it is still there, waiting for room.
+      const first = receive(fd, 4096);
+      expect(first.n).toBeGreaterThan(0);
+      expect(threads()).toBe(before + 1);
+
+      const peeked = receive(fd, 0, MSG_PEEK | MSG_TRUNC);
+      expect(peeked.flags & MSG_TRUNC).toBe(MSG_TRUNC);
+      const again = receive(fd, 64 * 1024, MSG_PEEK);
+      expect(again.n).toBe(peeked.n);
+      const cut = receive(fd, 16);
+      expect(cut.n).toBe(16);
+      expect(cut.flags & MSG_TRUNC).toBe(MSG_TRUNC);
+      expect(Buffer.from(cut.bytes).equals(Buffer.from(again.bytes.subarray(0, 16)))).toBe(true);
+      // The truncated datagram is gone: the next one starts with another route.
+      const next = receive(fd, 64 * 1024, MSG_PEEK);
+      expect(next.n).toBeGreaterThan(0);
+      expect(Buffer.from(next.bytes).equals(Buffer.from(again.bytes))).toBe(false);
+      expect(headers(next.bytes)[0].seq).toBe(7);
+    } finally {
+      native.close(fd);
+    }
+    expect(threads()).toBe(before);
+  });
+
+  it('libnl fills the same route cache with it, with and without peeking', () => {
+    const text = (readAhead: boolean, peek: boolean): string => {
+      const lib = openLibnl({ netns: ns, readAhead });
+      try {
+        using sk = lib.nl_socket_alloc();
+        if (!sk) throw new Error('no socket');
+        if (!peek) {
+          lib.nl_socket_disable_msg_peek(sk);
+          lib.nl_socket_set_msg_buf_size(sk, 4096);
+        }
+        lib.nl_connect(sk, NETLINK_ROUTE);
+        using cache = lib.rtnl_route_alloc_cache(sk, AF_INET, 0);
+        expect(lib.nl_cache_nitems(cache)).toBeGreaterThanOrEqual(ROUTES);
+        return lib.nl_cache_dump_text(cache, NL_DUMP_DETAILS);
+      } finally {
+        lib.close();
+      }
+    };
+    const expected = text(false, true);
+    expect(text(true, true)).toBe(expected);
+    expect(text(true, false)).toBe(expected);
+    expect(text(false, false)).toBe(expected);
+  });
+});
