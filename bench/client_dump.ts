@@ -7,16 +7,17 @@
  *   stream: for await (... of client.routes.stream() / links.stream()),
  *           objects as their batches arrive.
  *
- * The event-loop delay during each dump is measured too.
+ * With "read-ahead" after the mode, the client's worker receives dumps
+ * ahead of libnl (ClientOptions.readAhead). The event-loop delay during each dump is measured too.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NetlinkClient } from '../dist/index.js';
 import { loopDelay, serve, timed, type DumpKind } from './child.js';
 
 const mode = process.argv[2];
-if (mode !== 'list' && mode !== 'stream') throw new Error('usage: client_dump.ts list|stream');
+if (mode !== 'list' && mode !== 'stream') throw new Error('usage: client_dump.ts list|stream [read-ahead]');
 
-const client = await NetlinkClient.open();
+const client = await NetlinkClient.open({ readAhead: process.argv[3] === 'read-ahead' });
 
 async function dump(kind: DumpKind): Promise<number> {
   const objects = kind === 'route' ? client.routes : client.links;

@@ -64,8 +64,10 @@ export const CONTENDERS: readonly Contender[] = [
   cContender('debian', "libnl native (Debian's 3.7.0)", nativeBinary('libnl-dump-system')),
   nodeContender('wasm-sync', 'libnl.wasm openLibnl() in-thread', 'wasm_dump.ts', 'sync'),
   nodeContender('wasm-spawn', 'libnl.wasm Libnl.spawn() worker', 'wasm_dump.ts', 'spawn'),
+  nodeContender('wasm-spawn-ra', 'libnl.wasm Libnl.spawn(), readAhead', 'wasm_dump.ts', 'spawn', 'read-ahead'),
   nodeContender('client-list', 'NetlinkClient list()', 'client_dump.ts', 'list'),
   nodeContender('client-stream', 'NetlinkClient stream()', 'client_dump.ts', 'stream'),
+  nodeContender('client-stream-ra', 'NetlinkClient stream(), readAhead', 'client_dump.ts', 'stream', 'read-ahead'),
   {
     ...nodeContender('ip-json', 'ip -j + JSON.parse', 'ip_json.ts'),
     helperRssKb: (netns, kind) => {

@@ -258,19 +258,21 @@ function targets(reports: readonly ScenarioReport[], facade: ReturnType<typeof r
       value: `${(share * 100).toFixed(1)} %`, met: share <= 0.1 });
   }
   for (const [scenario, limit] of [['routes-100k', 6], ['links-10k', 2.5]] as const) {
-    const raw = find(scenario, RAW.id);
-    const stream = find(scenario, 'client-stream');
-    if (!raw || !stream) continue;
-    const ratio = stream.median / raw.median;
-    out.push({ what: `${scenario}: NetlinkClient stream() / raw read ≤ ${limit}×`,
-      value: `${ratio.toFixed(1)}×`, met: ratio <= limit });
-    if (scenario !== 'routes-100k') continue;
-    for (const peer of ['ip-json', 'netlink-npm']) {
-      const p = find(scenario, peer);
-      if (!p) continue;
-      const speedup = p.median / stream.median;
-      out.push({ what: `${scenario}: NetlinkClient stream() ≥ 3× faster than ${peer}`,
-        value: `${speedup.toFixed(1)}×`, met: speedup >= 3 });
+    for (const id of ['client-stream', 'client-stream-ra']) {
+      const raw = find(scenario, RAW.id);
+      const stream = find(scenario, id);
+      if (!raw || !stream) continue;
+      const ratio = stream.median / raw.median;
+      out.push({ what: `${scenario}: ${id} / raw read ≤ ${limit}×`,
+        value: `${ratio.toFixed(1)}×`, met: ratio <= limit });
+      if (scenario !== 'routes-100k') continue;
+      for (const peer of ['ip-json', 'netlink-npm']) {
+        const p = find(scenario, peer);
+        if (!p) continue;
+        const speedup = p.median / stream.median;
+        out.push({ what: `${scenario}: ${id} ≥ 3× faster than ${peer}`,
+          value: `${speedup.toFixed(1)}×`, met: speedup >= 3 });
+      }
     }
   }
   const npmRss = find('routes-100k', 'netlink-npm')?.rssKb;
@@ -280,7 +282,7 @@ function targets(reports: readonly ScenarioReport[], facade: ReturnType<typeof r
     out.push({ what: `routes-100k: peak RSS of ${id} ≤ npm netlink's (${fmtMb(npmRss)})`,
       value: fmtMb(r.rssKb), met: r.rssKb <= npmRss });
   }
-  for (const id of ['wasm-spawn', 'client-list', 'client-stream']) {
+  for (const id of ['wasm-spawn', 'wasm-spawn-ra', 'client-list', 'client-stream', 'client-stream-ra']) {
     const r = find('routes-100k', id);
     const eld = r?.eventLoopDelayMaxMs;
     if (eld === undefined) continue;

@@ -5,7 +5,9 @@
  *
  *   sync:  openLibnl() in this process's thread (what a worker of yours does);
  *   spawn: Libnl.spawn() from the main thread, the instance in its worker;
- *          the event-loop delay during each dump is measured too.
+ *          the event-loop delay during each dump is measured too;
+ *          with "read-ahead", the instance receives dumps ahead of libnl
+ *          (the readAhead option, host/dump_readahead.h).
  *
  * Freeing the cache is not timed (as in libnl_dump.c).
  */
@@ -29,7 +31,7 @@ if (mode === 'sync') {
     return r;
   }, () => lib.close());
 } else if (mode === 'spawn') {
-  const lib = await Libnl.spawn();
+  const lib = await Libnl.spawn({ readAhead: process.argv[3] === 'read-ahead' });
   const sk = await lib.nl_socket_alloc();
   await lib.nl_connect(sk, NETLINK_ROUTE);
   // 1 ms is the finest resolution: a stall shorter than that is not seen.
@@ -48,5 +50,5 @@ if (mode === 'sync') {
     return { ...r, ...loopDelay(delay) };
   }, () => lib.close());
 } else {
-  throw new Error('usage: wasm_dump.ts sync|spawn');
+  throw new Error('usage: wasm_dump.ts sync|spawn [read-ahead]');
 }

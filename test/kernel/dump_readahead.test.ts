@@ -2,8 +2,9 @@
  * Read-ahead of dumps (host/dump_readahead.cc), in a namespace of 3,000
  * routes: the datagrams a socket with read-ahead delivers are the kernel's,
  * with recvmsg(2)'s peek and truncation rules; libnl builds the same cache
- * from them; the reader thread exists only while a dump is being read and is
- * gone when its socket closes in the middle of one.
+ * from them, and the typed client lists the same objects; the reader thread
+ * exists only while a dump is being read and is gone when its socket closes
+ * in the middle of one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { createNetns, ipn, kernelSkipReason } from '../helpers/netns.js';
 import { headers, message, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE } from '../helpers/netlink_bytes.js';
 import { threads } from '../helpers/process_stats.js';
 import { nativeHost } from '../../dist/host/native.js';
-import { openLibnl } from '../../dist/index.js';
+import { NetlinkClient, openLibnl } from '../../dist/index.js';
 import { AF_INET, NETLINK_ROUTE, NL_DUMP_DETAILS } from '../../dist/libnl/generated/constants.js';
 
 const AF_NETLINK = 16;
@@ -157,5 +158,22 @@ describe.skipIf(!!kernelSkipReason)('dump read-ahead', () => {
     expect(text(true, true)).toBe(expected);
     expect(text(true, false)).toBe(expected);
     expect(text(false, false)).toBe(expected);
+  });
+
+  it('the typed client with readAhead lists and streams what it does without', async () => {
+    const plain = await NetlinkClient.open({ netns: ns });
+    const ahead = await NetlinkClient.open({ netns: ns, readAhead: true });
+    try {
+      const expected = await plain.routes.list({ family: 'inet' });
+      expect(expected.length).toBeGreaterThanOrEqual(ROUTES);
+      expect(await ahead.routes.list({ family: 'inet' })).toEqual(expected);
+      const streamed = [];
+      for await (const r of ahead.routes.stream({ family: 'inet' })) streamed.push(r);
+      expect(streamed).toEqual(expected);
+      expect(await ahead.links.list()).toEqual(await plain.links.list());
+    } finally {
+      await plain.close();
+      await ahead.close();
+    }
   });
 });

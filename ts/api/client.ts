@@ -36,6 +36,13 @@ export interface ClientOptions {
   netns?: NetnsSpec;
   /** Load the checked (SAFE_HEAP) build of libnl. */
   checked?: boolean;
+  /**
+   * Receive dumps on a thread of their own while libnl parses them in the
+   * worker: large dumps arrive sooner, but a third busy thread competes for
+   * the cores, and with two cores the event loop's longest stalls during a
+   * dump grow (docs/decisions/dump-readahead.md). Default: off.
+   */
+  readAhead?: boolean;
 }
 
 /** Selects objects: by equal fields, or with a predicate. */
@@ -112,7 +119,7 @@ export class NetlinkClient {
 
   static async open(opts: ClientOptions = {}): Promise<NetlinkClient> {
     const module = await loadModule(libnlModulePath(opts.checked));
-    const client = new NetlinkClient(module, { netns: opts.netns, checked: opts.checked });
+    const client = new NetlinkClient(module, { netns: opts.netns, checked: opts.checked, readAhead: opts.readAhead });
     await client.connection();
     return client;
   }

@@ -38,7 +38,7 @@ const DUMP_ATTEMPTS = 5;
 const start = workerData as ClientWorkerStart;
 let core: LibnlCore;
 try {
-  core = new LibnlCore({ module: start.module, ...start.options, readAhead: true });
+  core = new LibnlCore({ module: start.module, ...start.options });
 } catch (e) {
   parentPort?.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
   throw e;

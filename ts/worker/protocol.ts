@@ -84,6 +84,8 @@ export interface WorkerOptions {
   checked?: boolean;
   /** Largest the instance's memory may grow to, in bytes (see openLibnl). */
   memoryLimit?: number;
+  /** Receive dumps on a thread of their own while libnl parses (see openLibnl). */
+  readAhead?: boolean;
 }
 
 export interface WorkerStart {
