@@ -1,17 +1,18 @@
 /*
- * object_export.c - libnl objects as plain data (JSON), for the typed client
+ * object_export.c - libnl objects as plain data, for the typed client
  *
  * The typed client (ts/api) shows links, addresses, routes, ... as plain
  * objects. Their fields come from libnl's own getters and *2str functions,
  * here, next to libnl, so that a whole dump crosses into JavaScript as a few
- * JSON texts instead of millions of getter calls:
+ * batches (plain_data.h) instead of millions of getter calls:
  *
- *   nlwasm_object_json()  one object
- *   nlwasm_dump_json()    a kernel dump parsed with libnl's message parser
- *                         for a cache type, without building a cache,
- *                         delivered in batches to a callback
+ *   nlwasm_object_export()  one object
+ *   nlwasm_dump_export()    a kernel dump parsed with libnl's message parser
+ *                           for a cache type, without building a cache,
+ *                           delivered in batches to a callback
  *
- * Field names match the TypeScript types in ts/api/types.ts.
+ * Field names match the TypeScript types in ts/api/types.ts. Names from
+ * small sets (enumerations, flags) are written as symbols: sent once.
  */
 #include <netlink-private/netlink.h>
 #include <netlink-private/cache-api.h>
@@ -50,7 +51,7 @@
 #include <netlink/xfrm/sa.h>
 #include <netlink/xfrm/sp.h>
 #include <netlink/xfrm/selector.h>
-#include "json_writer.h"
+#include "plain_data.h"
 #include "object_export.h"
 
 #define NAME_LEN 256
@@ -62,25 +63,26 @@
  * asks for three per route (protocol, scope, type): musl's printf was a
  * tenth of a 100k-route export. Each value's name is asked for once. The
  * names are fixed for the instance's life: libnl reads the protocol names
- * at start, and the typed client's workers never reload them.
+ * at start, and the typed client's workers never reload them. Being kept,
+ * they can also be keys (pd_key() wants keys that stay): metric names are.
  */
 typedef char *(*enum2str_fn)(int, char *, size_t);
 
 struct name_cache {
 	enum2str_fn to_str;
-	char *names[256];
+	char *names[256];	/* by value */
 };
 
 static struct name_cache route_protocols = { .to_str = rtnl_route_proto2str };
 static struct name_cache scopes = { .to_str = rtnl_scope2str };
 static struct name_cache route_types = { .to_str = nl_rtntype2str };
+static struct name_cache route_metrics = { .to_str = rtnl_route_metric2str };
 
-static const char *enum_name(struct name_cache *c, unsigned int value)
+/* Every value these names are asked for is a byte in the kernel's messages. */
+static const char *enum_name(struct name_cache *c, uint8_t value)
 {
 	char buf[NAME_LEN];
 
-	if (value > 255)
-		return c->to_str(value, buf, sizeof(buf));
 	if (!c->names[value])
 		c->names[value] = strdup(c->to_str(value, buf, sizeof(buf)));
 	return c->names[value] ? c->names[value] : "";
@@ -88,7 +90,7 @@ static const char *enum_name(struct name_cache *c, unsigned int value)
 
 /* --- links ------------------------------------------------------------------ */
 
-static void export_link_stats(struct json *j, struct rtnl_link *l)
+static void export_link_stats(struct pd_writer *j, struct rtnl_link *l)
 {
 	static const struct { const char *name; rtnl_link_stat_id_t id; } stats[] = {
 		{ "rxPackets", RTNL_LINK_RX_PACKETS }, { "txPackets", RTNL_LINK_TX_PACKETS },
@@ -99,14 +101,14 @@ static void export_link_stats(struct json *j, struct rtnl_link *l)
 	};
 	size_t i;
 
-	json_key(j, "stats");
-	json_begin_object(j);
+	pd_key(j, "stats");
+	pd_begin_object(j);
 	for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
-		json_kv_uint(j, stats[i].name, rtnl_link_get_stat(l, stats[i].id));
-	json_end_object(j);
+		pd_kv_uint(j, stats[i].name, rtnl_link_get_stat(l, stats[i].id));
+	pd_end_object(j);
 }
 
-static void export_link_info(struct json *j, struct rtnl_link *l, const char *kind)
+static void export_link_info(struct pd_writer *j, struct rtnl_link *l, const char *kind)
 {
 	char buf[NAME_LEN];
 	struct nl_addr *a = NULL;
@@ -114,171 +116,168 @@ static void export_link_info(struct json *j, struct rtnl_link *l, const char *ki
 	uint16_t u16;
 	uint8_t u8;
 
-	json_key(j, "info");
-	json_begin_object(j);
+	pd_key(j, "info");
+	pd_begin_object(j);
 	if (!strcmp(kind, "vxlan")) {
 		if (rtnl_link_vxlan_get_id(l, &u32) == 0)
-			json_kv_uint(j, "id", u32);
+			pd_kv_uint(j, "id", u32);
 		if (rtnl_link_vxlan_get_group(l, &a) == 0) {
-			json_kv_addr(j, "group", a);
+			pd_kv_addr(j, "group", a);
 			nl_addr_put(a);
 		}
 		if (rtnl_link_vxlan_get_local(l, &a) == 0) {
-			json_kv_addr(j, "local", a);
+			pd_kv_addr(j, "local", a);
 			nl_addr_put(a);
 		}
 		if (rtnl_link_vxlan_get_port(l, &u32) == 0)
-			json_kv_uint(j, "port", u32);
+			pd_kv_uint(j, "port", u32);
 		if (rtnl_link_vxlan_get_link(l, &u32) == 0)
-			json_kv_uint(j, "device", u32);
+			pd_kv_uint(j, "device", u32);
 		if (rtnl_link_vxlan_get_ttl(l) >= 0)
-			json_kv_int(j, "ttl", rtnl_link_vxlan_get_ttl(l));
+			pd_kv_int(j, "ttl", rtnl_link_vxlan_get_ttl(l));
 		if (rtnl_link_vxlan_get_tos(l) >= 0)
-			json_kv_int(j, "tos", rtnl_link_vxlan_get_tos(l));
+			pd_kv_int(j, "tos", rtnl_link_vxlan_get_tos(l));
 		if (rtnl_link_vxlan_get_learning(l) >= 0)
-			json_kv_bool(j, "learning", rtnl_link_vxlan_get_learning(l));
+			pd_kv_bool(j, "learning", rtnl_link_vxlan_get_learning(l));
 		if (rtnl_link_vxlan_get_ageing(l, &u32) == 0)
-			json_kv_uint(j, "ageing", u32);
+			pd_kv_uint(j, "ageing", u32);
 	} else if (!strcmp(kind, "macvlan") || !strcmp(kind, "macvtap")) {
-		json_kv_str(j, "mode", rtnl_link_macvlan_mode2str(rtnl_link_macvlan_get_mode(l), buf, sizeof(buf)));
-		json_kv_uint(j, "flags", rtnl_link_macvlan_get_flags(l));
+		pd_kv_sym(j, "mode", rtnl_link_macvlan_mode2str(rtnl_link_macvlan_get_mode(l), buf, sizeof(buf)));
+		pd_kv_uint(j, "flags", rtnl_link_macvlan_get_flags(l));
 	} else if (!strcmp(kind, "veth")) {
 		/* The kernel names the peer by its ifindex (IFLA_LINK). */
 		if (rtnl_link_get_link(l))
-			json_kv_int(j, "peerIndex", rtnl_link_get_link(l));
+			pd_kv_int(j, "peerIndex", rtnl_link_get_link(l));
 	}
 	if (rtnl_link_bridge_has_ext_info(l)) {
-		json_kv_str(j, "portState", rtnl_link_bridge_portstate2str(rtnl_link_bridge_get_port_state(l), buf, sizeof(buf)));
-		json_kv_int(j, "portPriority", rtnl_link_bridge_get_priority(l));
+		pd_kv_sym(j, "portState", rtnl_link_bridge_portstate2str(rtnl_link_bridge_get_port_state(l), buf, sizeof(buf)));
+		pd_kv_int(j, "portPriority", rtnl_link_bridge_get_priority(l));
 		if (rtnl_link_bridge_get_cost(l, &u32) == 0)
-			json_kv_uint(j, "portCost", u32);
+			pd_kv_uint(j, "portCost", u32);
 	}
 	(void)u16;
 	(void)u8;
-	json_end_object(j);
+	pd_end_object(j);
 }
 
-static void export_link(struct json *j, struct nl_object *obj)
+static void export_link(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_link *l = (struct rtnl_link *)obj;
 	char buf[NAME_LEN];
 	const char *kind = rtnl_link_get_type(l);
 
-	json_kv_str(j, "name", rtnl_link_get_name(l));
-	json_kv_int(j, "index", rtnl_link_get_ifindex(l));
-	json_kv_int(j, "family", rtnl_link_get_family(l));
-	json_kv_str(j, "kind", kind);
-	json_kv_uint(j, "flags", rtnl_link_get_flags(l));
-	json_kv_names(j, "flagNames", rtnl_link_flags2str(rtnl_link_get_flags(l), buf, sizeof(buf)));
-	json_kv_uint(j, "mtu", rtnl_link_get_mtu(l));
-	json_kv_uint(j, "txqlen", rtnl_link_get_txqlen(l));
-	json_kv_addr(j, "address", rtnl_link_get_addr(l));
-	json_kv_addr(j, "broadcast", rtnl_link_get_broadcast(l));
+	pd_kv_str(j, "name", rtnl_link_get_name(l));
+	pd_kv_int(j, "index", rtnl_link_get_ifindex(l));
+	pd_kv_int(j, "family", rtnl_link_get_family(l));
+	pd_kv_sym(j, "kind", kind);
+	pd_kv_uint(j, "flags", rtnl_link_get_flags(l));
+	pd_kv_names(j, "flagNames", rtnl_link_flags2str(rtnl_link_get_flags(l), buf, sizeof(buf)));
+	pd_kv_uint(j, "mtu", rtnl_link_get_mtu(l));
+	pd_kv_uint(j, "txqlen", rtnl_link_get_txqlen(l));
+	pd_kv_addr(j, "address", rtnl_link_get_addr(l));
+	pd_kv_addr(j, "broadcast", rtnl_link_get_broadcast(l));
 	if (rtnl_link_get_master(l))
-		json_kv_int(j, "master", rtnl_link_get_master(l));
+		pd_kv_int(j, "master", rtnl_link_get_master(l));
 	if (rtnl_link_get_link(l))
-		json_kv_int(j, "link", rtnl_link_get_link(l));
-	json_kv_str(j, "operstate", rtnl_link_operstate2str(rtnl_link_get_operstate(l), buf, sizeof(buf)));
-	json_kv_bool(j, "carrier", rtnl_link_get_carrier(l) != 0);
-	json_kv_uint(j, "group", rtnl_link_get_group(l));
-	json_kv_str(j, "qdisc", rtnl_link_get_qdisc(l));
-	json_kv_str(j, "alias", rtnl_link_get_ifalias(l));
-	json_kv_uint(j, "promiscuity", rtnl_link_get_promiscuity(l));
-	json_kv_uint(j, "numTxQueues", rtnl_link_get_num_tx_queues(l));
-	json_kv_uint(j, "numRxQueues", rtnl_link_get_num_rx_queues(l));
+		pd_kv_int(j, "link", rtnl_link_get_link(l));
+	pd_kv_sym(j, "operstate", rtnl_link_operstate2str(rtnl_link_get_operstate(l), buf, sizeof(buf)));
+	pd_kv_bool(j, "carrier", rtnl_link_get_carrier(l) != 0);
+	pd_kv_uint(j, "group", rtnl_link_get_group(l));
+	pd_kv_sym(j, "qdisc", rtnl_link_get_qdisc(l));
+	pd_kv_str(j, "alias", rtnl_link_get_ifalias(l));
+	pd_kv_uint(j, "promiscuity", rtnl_link_get_promiscuity(l));
+	pd_kv_uint(j, "numTxQueues", rtnl_link_get_num_tx_queues(l));
+	pd_kv_uint(j, "numRxQueues", rtnl_link_get_num_rx_queues(l));
 	export_link_stats(j, l);
 	export_link_info(j, l, kind ? kind : "");
 }
 
 /* --- addresses, routes, neighbours, rules ---------------------------------- */
 
-static void export_addr(struct json *j, struct nl_object *obj)
+static void export_addr(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_addr *a = (struct rtnl_addr *)obj;
 	char buf[NAME_LEN];
 
-	json_kv_int(j, "family", rtnl_addr_get_family(a));
-	json_kv_int(j, "ifindex", rtnl_addr_get_ifindex(a));
-	json_kv_str(j, "label", rtnl_addr_get_label(a));
-	json_kv_addr(j, "local", rtnl_addr_get_local(a));
-	json_kv_int(j, "prefixlen", rtnl_addr_get_prefixlen(a));
-	json_kv_addr(j, "peer", rtnl_addr_get_peer(a));
-	json_kv_addr(j, "broadcast", rtnl_addr_get_broadcast(a));
-	json_kv_str(j, "scope", enum_name(&scopes, rtnl_addr_get_scope(a)));
-	json_kv_uint(j, "flags", rtnl_addr_get_flags(a));
-	json_kv_names(j, "flagNames", rtnl_addr_flags2str(rtnl_addr_get_flags(a), buf, sizeof(buf)));
-	json_kv_uint(j, "validLifetime", rtnl_addr_get_valid_lifetime(a));
-	json_kv_uint(j, "preferredLifetime", rtnl_addr_get_preferred_lifetime(a));
+	pd_kv_int(j, "family", rtnl_addr_get_family(a));
+	pd_kv_int(j, "ifindex", rtnl_addr_get_ifindex(a));
+	pd_kv_str(j, "label", rtnl_addr_get_label(a));
+	pd_kv_addr(j, "local", rtnl_addr_get_local(a));
+	pd_kv_int(j, "prefixlen", rtnl_addr_get_prefixlen(a));
+	pd_kv_addr(j, "peer", rtnl_addr_get_peer(a));
+	pd_kv_addr(j, "broadcast", rtnl_addr_get_broadcast(a));
+	pd_kv_sym(j, "scope", enum_name(&scopes, rtnl_addr_get_scope(a)));
+	pd_kv_uint(j, "flags", rtnl_addr_get_flags(a));
+	pd_kv_names(j, "flagNames", rtnl_addr_flags2str(rtnl_addr_get_flags(a), buf, sizeof(buf)));
+	pd_kv_uint(j, "validLifetime", rtnl_addr_get_valid_lifetime(a));
+	pd_kv_uint(j, "preferredLifetime", rtnl_addr_get_preferred_lifetime(a));
 }
 
 static void export_nexthop(struct rtnl_nexthop *nh, void *arg)
 {
-	struct json *j = arg;
+	struct pd_writer *j = arg;
 
-	json_begin_object(j);
-	json_kv_int(j, "ifindex", rtnl_route_nh_get_ifindex(nh));
-	json_kv_addr(j, "gateway", rtnl_route_nh_get_gateway(nh));
+	pd_begin_object(j);
+	pd_kv_int(j, "ifindex", rtnl_route_nh_get_ifindex(nh));
+	pd_kv_addr(j, "gateway", rtnl_route_nh_get_gateway(nh));
 	/* libnl's weight is the raw rtnh_hops; the weight itself (as ip-route
 	 * shows and takes it) is one more. */
-	json_kv_uint(j, "weight", rtnl_route_nh_get_weight(nh) + 1);
-	json_kv_uint(j, "flags", rtnl_route_nh_get_flags(nh));
+	pd_kv_uint(j, "weight", rtnl_route_nh_get_weight(nh) + 1);
+	pd_kv_uint(j, "flags", rtnl_route_nh_get_flags(nh));
 	if (rtnl_route_nh_get_realms(nh))
-		json_kv_uint(j, "realms", rtnl_route_nh_get_realms(nh));
-	json_end_object(j);
+		pd_kv_uint(j, "realms", rtnl_route_nh_get_realms(nh));
+	pd_end_object(j);
 }
 
-static void export_route(struct json *j, struct nl_object *obj)
+static void export_route(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_route *r = (struct rtnl_route *)obj;
-	char buf[NAME_LEN];
-	int i, metrics = 0;
 	uint32_t value;
+	int i;
 
-	json_kv_int(j, "family", rtnl_route_get_family(r));
-	json_kv_uint(j, "table", rtnl_route_get_table(r));
-	json_kv_str(j, "protocol", enum_name(&route_protocols, rtnl_route_get_protocol(r)));
-	json_kv_str(j, "scope", enum_name(&scopes, rtnl_route_get_scope(r)));
-	json_kv_str(j, "type", enum_name(&route_types, rtnl_route_get_type(r)));
-	json_kv_addr(j, "dst", rtnl_route_get_dst(r));
-	json_kv_addr(j, "src", rtnl_route_get_src(r));
-	json_kv_addr(j, "prefSrc", rtnl_route_get_pref_src(r));
-	json_kv_uint(j, "priority", rtnl_route_get_priority(r));
-	json_kv_uint(j, "tos", rtnl_route_get_tos(r));
+	pd_kv_int(j, "family", rtnl_route_get_family(r));
+	pd_kv_uint(j, "table", rtnl_route_get_table(r));
+	pd_kv_sym(j, "protocol", enum_name(&route_protocols, rtnl_route_get_protocol(r)));
+	pd_kv_sym(j, "scope", enum_name(&scopes, rtnl_route_get_scope(r)));
+	pd_kv_sym(j, "type", enum_name(&route_types, rtnl_route_get_type(r)));
+	pd_kv_addr(j, "dst", rtnl_route_get_dst(r));
+	pd_kv_addr(j, "src", rtnl_route_get_src(r));
+	pd_kv_addr(j, "prefSrc", rtnl_route_get_pref_src(r));
+	pd_kv_uint(j, "priority", rtnl_route_get_priority(r));
+	pd_kv_uint(j, "tos", rtnl_route_get_tos(r));
 	if (rtnl_route_get_iif(r) > 0)
-		json_kv_int(j, "iif", rtnl_route_get_iif(r));
-	json_kv_uint(j, "flags", rtnl_route_get_flags(r));
-	json_key(j, "metrics");
-	json_begin_object(j);
+		pd_kv_int(j, "iif", rtnl_route_get_iif(r));
+	pd_kv_uint(j, "flags", rtnl_route_get_flags(r));
+	pd_key(j, "metrics");
+	pd_begin_object(j);
 	for (i = 1; i <= RTAX_MAX; i++) {
-		if (rtnl_route_get_metric(r, i, &value) == 0) {
-			json_kv_uint(j, rtnl_route_metric2str(i, buf, sizeof(buf)), value);
-			metrics++;
-		}
+		if (rtnl_route_get_metric(r, i, &value) == 0)
+			pd_kv_uint(j, enum_name(&route_metrics, i), value);
 	}
-	json_end_object(j);
-	json_key(j, "nexthops");
-	json_begin_array(j);
+	pd_end_object(j);
+	pd_key(j, "nexthops");
+	pd_begin_array(j);
 	rtnl_route_foreach_nexthop(r, export_nexthop, j);
-	json_end_array(j);
+	pd_end_array(j);
 }
 
-static void export_neigh(struct json *j, struct nl_object *obj)
+static void export_neigh(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_neigh *n = (struct rtnl_neigh *)obj;
 	char buf[NAME_LEN];
 
-	json_kv_int(j, "family", rtnl_neigh_get_family(n));
-	json_kv_int(j, "ifindex", rtnl_neigh_get_ifindex(n));
-	json_kv_addr(j, "dst", rtnl_neigh_get_dst(n));
-	json_kv_addr(j, "lladdr", rtnl_neigh_get_lladdr(n));
-	json_kv_uint(j, "state", rtnl_neigh_get_state(n));
-	json_kv_names(j, "stateNames", rtnl_neigh_state2str(rtnl_neigh_get_state(n), buf, sizeof(buf)));
-	json_kv_uint(j, "flags", rtnl_neigh_get_flags(n));
-	json_kv_names(j, "flagNames", rtnl_neigh_flags2str(rtnl_neigh_get_flags(n), buf, sizeof(buf)));
+	pd_kv_int(j, "family", rtnl_neigh_get_family(n));
+	pd_kv_int(j, "ifindex", rtnl_neigh_get_ifindex(n));
+	pd_kv_addr(j, "dst", rtnl_neigh_get_dst(n));
+	pd_kv_addr(j, "lladdr", rtnl_neigh_get_lladdr(n));
+	pd_kv_uint(j, "state", rtnl_neigh_get_state(n));
+	pd_kv_names(j, "stateNames", rtnl_neigh_state2str(rtnl_neigh_get_state(n), buf, sizeof(buf)));
+	pd_kv_uint(j, "flags", rtnl_neigh_get_flags(n));
+	pd_kv_names(j, "flagNames", rtnl_neigh_flags2str(rtnl_neigh_get_flags(n), buf, sizeof(buf)));
 	if (rtnl_neigh_get_vlan(n) >= 0)
-		json_kv_int(j, "vlan", rtnl_neigh_get_vlan(n));
+		pd_kv_int(j, "vlan", rtnl_neigh_get_vlan(n));
 	if (rtnl_neigh_get_master(n) > 0)
-		json_kv_int(j, "master", rtnl_neigh_get_master(n));
+		pd_kv_int(j, "master", rtnl_neigh_get_master(n));
 }
 
 /* FR_ACT_* as ip-rule names them (libnl's dump prints them as route types). */
@@ -295,102 +294,102 @@ static const char *rule_action_name(uint8_t action)
 	}
 }
 
-static void export_rule(struct json *j, struct nl_object *obj)
+static void export_rule(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_rule *r = (struct rtnl_rule *)obj;
 
-	json_kv_int(j, "family", rtnl_rule_get_family(r));
-	json_kv_uint(j, "priority", rtnl_rule_get_prio(r));
-	json_kv_uint(j, "table", rtnl_rule_get_table(r));
-	json_kv_uint(j, "action", rtnl_rule_get_action(r));
-	json_kv_str(j, "actionName", rule_action_name(rtnl_rule_get_action(r)));
-	json_kv_addr(j, "src", rtnl_rule_get_src(r));
-	json_kv_addr(j, "dst", rtnl_rule_get_dst(r));
-	json_kv_str(j, "iif", rtnl_rule_get_iif(r));
-	json_kv_str(j, "oif", rtnl_rule_get_oif(r));
-	json_kv_uint(j, "mark", rtnl_rule_get_mark(r));
-	json_kv_uint(j, "mask", rtnl_rule_get_mask(r));
-	json_kv_uint(j, "goto", rtnl_rule_get_goto(r));
+	pd_kv_int(j, "family", rtnl_rule_get_family(r));
+	pd_kv_uint(j, "priority", rtnl_rule_get_prio(r));
+	pd_kv_uint(j, "table", rtnl_rule_get_table(r));
+	pd_kv_uint(j, "action", rtnl_rule_get_action(r));
+	pd_kv_sym(j, "actionName", rule_action_name(rtnl_rule_get_action(r)));
+	pd_kv_addr(j, "src", rtnl_rule_get_src(r));
+	pd_kv_addr(j, "dst", rtnl_rule_get_dst(r));
+	pd_kv_str(j, "iif", rtnl_rule_get_iif(r));
+	pd_kv_str(j, "oif", rtnl_rule_get_oif(r));
+	pd_kv_uint(j, "mark", rtnl_rule_get_mark(r));
+	pd_kv_uint(j, "mask", rtnl_rule_get_mask(r));
+	pd_kv_uint(j, "goto", rtnl_rule_get_goto(r));
 	{
 		uint8_t proto;
 
 		if (rtnl_rule_get_protocol(r, &proto) == 0)
-			json_kv_uint(j, "protocol", proto);
+			pd_kv_uint(j, "protocol", proto);
 	}
 }
 
 /* --- traffic control --------------------------------------------------------- */
 
-static void export_tc(struct json *j, struct nl_object *obj)
+static void export_tc(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_tc *tc = (struct rtnl_tc *)obj;
 	char buf[NAME_LEN];
 	const char *kind = rtnl_tc_get_kind(tc);
 
-	json_kv_str(j, "kind", kind);
-	json_kv_int(j, "ifindex", rtnl_tc_get_ifindex(tc));
-	json_kv_str(j, "handle", rtnl_tc_handle2str(rtnl_tc_get_handle(tc), buf, sizeof(buf)));
-	json_kv_str(j, "parent", rtnl_tc_handle2str(rtnl_tc_get_parent(tc), buf, sizeof(buf)));
-	json_key(j, "stats");
-	json_begin_object(j);
-	json_kv_uint(j, "bytes", rtnl_tc_get_stat(tc, RTNL_TC_BYTES));
-	json_kv_uint(j, "packets", rtnl_tc_get_stat(tc, RTNL_TC_PACKETS));
-	json_kv_uint(j, "drops", rtnl_tc_get_stat(tc, RTNL_TC_DROPS));
-	json_kv_uint(j, "overlimits", rtnl_tc_get_stat(tc, RTNL_TC_OVERLIMITS));
-	json_kv_uint(j, "qlen", rtnl_tc_get_stat(tc, RTNL_TC_QLEN));
-	json_kv_uint(j, "backlog", rtnl_tc_get_stat(tc, RTNL_TC_BACKLOG));
-	json_end_object(j);
+	pd_kv_sym(j, "kind", kind);
+	pd_kv_int(j, "ifindex", rtnl_tc_get_ifindex(tc));
+	pd_kv_str(j, "handle", rtnl_tc_handle2str(rtnl_tc_get_handle(tc), buf, sizeof(buf)));
+	pd_kv_str(j, "parent", rtnl_tc_handle2str(rtnl_tc_get_parent(tc), buf, sizeof(buf)));
+	pd_key(j, "stats");
+	pd_begin_object(j);
+	pd_kv_uint(j, "bytes", rtnl_tc_get_stat(tc, RTNL_TC_BYTES));
+	pd_kv_uint(j, "packets", rtnl_tc_get_stat(tc, RTNL_TC_PACKETS));
+	pd_kv_uint(j, "drops", rtnl_tc_get_stat(tc, RTNL_TC_DROPS));
+	pd_kv_uint(j, "overlimits", rtnl_tc_get_stat(tc, RTNL_TC_OVERLIMITS));
+	pd_kv_uint(j, "qlen", rtnl_tc_get_stat(tc, RTNL_TC_QLEN));
+	pd_kv_uint(j, "backlog", rtnl_tc_get_stat(tc, RTNL_TC_BACKLOG));
+	pd_end_object(j);
 }
 
-static void export_qdisc(struct json *j, struct nl_object *obj)
+static void export_qdisc(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_qdisc *q = (struct rtnl_qdisc *)obj;
 	const char *kind = rtnl_tc_get_kind(TC_CAST(q));
 	char buf[NAME_LEN];
 
 	export_tc(j, obj);
-	json_key(j, "options");
-	json_begin_object(j);
+	pd_key(j, "options");
+	pd_begin_object(j);
 	if (!kind) {
 	} else if (!strcmp(kind, "htb")) {
-		json_kv_str(j, "defaultClass", rtnl_tc_handle2str(rtnl_htb_get_defcls(q), buf, sizeof(buf)));
-		json_kv_uint(j, "rate2quantum", rtnl_htb_get_rate2quantum(q));
+		pd_kv_str(j, "defaultClass", rtnl_tc_handle2str(rtnl_htb_get_defcls(q), buf, sizeof(buf)));
+		pd_kv_uint(j, "rate2quantum", rtnl_htb_get_rate2quantum(q));
 	} else if (!strcmp(kind, "tbf")) {
-		json_kv_int(j, "limit", rtnl_qdisc_tbf_get_limit(q));
-		json_kv_int(j, "rate", rtnl_qdisc_tbf_get_rate(q));
-		json_kv_int(j, "burst", rtnl_qdisc_tbf_get_rate_bucket(q));
+		pd_kv_int(j, "limit", rtnl_qdisc_tbf_get_limit(q));
+		pd_kv_int(j, "rate", rtnl_qdisc_tbf_get_rate(q));
+		pd_kv_int(j, "burst", rtnl_qdisc_tbf_get_rate_bucket(q));
 		if (rtnl_qdisc_tbf_get_peakrate(q) > 0)
-			json_kv_int(j, "peakrate", rtnl_qdisc_tbf_get_peakrate(q));
+			pd_kv_int(j, "peakrate", rtnl_qdisc_tbf_get_peakrate(q));
 	} else if (!strcmp(kind, "pfifo") || !strcmp(kind, "bfifo")) {
-		json_kv_int(j, "limit", rtnl_qdisc_fifo_get_limit(q));
+		pd_kv_int(j, "limit", rtnl_qdisc_fifo_get_limit(q));
 	}
-	json_end_object(j);
+	pd_end_object(j);
 }
 
-static void export_class(struct json *j, struct nl_object *obj)
+static void export_class(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_class *c = (struct rtnl_class *)obj;
 	const char *kind = rtnl_tc_get_kind(TC_CAST(c));
 	uint64_t rate;
 
 	export_tc(j, obj);
-	json_key(j, "options");
-	json_begin_object(j);
+	pd_key(j, "options");
+	pd_begin_object(j);
 	if (kind && !strcmp(kind, "htb")) {
 		if (rtnl_htb_get_rate64(c, &rate) == 0)
-			json_kv_uint(j, "rate", rate);
+			pd_kv_uint(j, "rate", rate);
 		if (rtnl_htb_get_ceil64(c, &rate) == 0)
-			json_kv_uint(j, "ceil", rate);
-		json_kv_uint(j, "prio", rtnl_htb_get_prio(c));
-		json_kv_uint(j, "quantum", rtnl_htb_get_quantum(c));
-		json_kv_uint(j, "rbuffer", rtnl_htb_get_rbuffer(c));
-		json_kv_uint(j, "cbuffer", rtnl_htb_get_cbuffer(c));
-		json_kv_int(j, "level", rtnl_htb_get_level(c));
+			pd_kv_uint(j, "ceil", rate);
+		pd_kv_uint(j, "prio", rtnl_htb_get_prio(c));
+		pd_kv_uint(j, "quantum", rtnl_htb_get_quantum(c));
+		pd_kv_uint(j, "rbuffer", rtnl_htb_get_rbuffer(c));
+		pd_kv_uint(j, "cbuffer", rtnl_htb_get_cbuffer(c));
+		pd_kv_int(j, "level", rtnl_htb_get_level(c));
 	}
-	json_end_object(j);
+	pd_end_object(j);
 }
 
-static void export_cls(struct json *j, struct nl_object *obj)
+static void export_cls(struct pd_writer *j, struct nl_object *obj)
 {
 	struct rtnl_cls *c = (struct rtnl_cls *)obj;
 	const char *kind = rtnl_tc_get_kind(TC_CAST(c));
@@ -398,153 +397,153 @@ static void export_cls(struct json *j, struct nl_object *obj)
 	uint32_t classid;
 
 	export_tc(j, obj);
-	json_kv_uint(j, "prio", rtnl_cls_get_prio(c));
-	json_kv_str(j, "protocol", nl_ether_proto2str(rtnl_cls_get_protocol(c), buf, sizeof(buf)));
-	json_key(j, "options");
-	json_begin_object(j);
+	pd_kv_uint(j, "prio", rtnl_cls_get_prio(c));
+	pd_kv_str(j, "protocol", nl_ether_proto2str(rtnl_cls_get_protocol(c), buf, sizeof(buf)));
+	pd_key(j, "options");
+	pd_begin_object(j);
 	if (kind && !strcmp(kind, "u32") && rtnl_u32_get_classid(c, &classid) == 0)
-		json_kv_str(j, "classid", rtnl_tc_handle2str(classid, buf, sizeof(buf)));
-	json_end_object(j);
+		pd_kv_str(j, "classid", rtnl_tc_handle2str(classid, buf, sizeof(buf)));
+	pd_end_object(j);
 }
 
 /* --- generic netlink, conntrack, socket diagnostics, xfrm --------------------- */
 
-static void export_genl_family(struct json *j, struct nl_object *obj)
+static void export_genl_family(struct pd_writer *j, struct nl_object *obj)
 {
 	/* libnl has no getters for a family's operations and groups. */
 	struct genl_family *f = (struct genl_family *)obj;
 	struct genl_family_op *op;
 	struct genl_family_grp *grp;
 
-	json_kv_uint(j, "id", genl_family_get_id(f));
-	json_kv_str(j, "name", genl_family_get_name(f));
-	json_kv_uint(j, "version", genl_family_get_version(f));
-	json_kv_uint(j, "hdrsize", genl_family_get_hdrsize(f));
-	json_kv_uint(j, "maxattr", genl_family_get_maxattr(f));
-	json_key(j, "ops");
-	json_begin_array(j);
+	pd_kv_uint(j, "id", genl_family_get_id(f));
+	pd_kv_str(j, "name", genl_family_get_name(f));
+	pd_kv_uint(j, "version", genl_family_get_version(f));
+	pd_kv_uint(j, "hdrsize", genl_family_get_hdrsize(f));
+	pd_kv_uint(j, "maxattr", genl_family_get_maxattr(f));
+	pd_key(j, "ops");
+	pd_begin_array(j);
 	nl_list_for_each_entry(op, &f->gf_ops, o_list) {
-		json_begin_object(j);
-		json_kv_uint(j, "id", op->o_id);
-		json_kv_uint(j, "flags", op->o_flags);
-		json_end_object(j);
+		pd_begin_object(j);
+		pd_kv_uint(j, "id", op->o_id);
+		pd_kv_uint(j, "flags", op->o_flags);
+		pd_end_object(j);
 	}
-	json_end_array(j);
-	json_key(j, "groups");
-	json_begin_array(j);
+	pd_end_array(j);
+	pd_key(j, "groups");
+	pd_begin_array(j);
 	nl_list_for_each_entry(grp, &f->gf_mc_grps, list) {
-		json_begin_object(j);
-		json_kv_uint(j, "id", grp->id);
-		json_kv_str(j, "name", grp->name);
-		json_end_object(j);
+		pd_begin_object(j);
+		pd_kv_uint(j, "id", grp->id);
+		pd_kv_str(j, "name", grp->name);
+		pd_end_object(j);
 	}
-	json_end_array(j);
+	pd_end_array(j);
 }
 
-static void export_ct_dir(struct json *j, const char *key, struct nfnl_ct *ct, int repl)
+static void export_ct_dir(struct pd_writer *j, const char *key, struct nfnl_ct *ct, int repl)
 {
-	json_key(j, key);
-	json_begin_object(j);
-	json_kv_addr(j, "src", nfnl_ct_get_src(ct, repl));
-	json_kv_addr(j, "dst", nfnl_ct_get_dst(ct, repl));
-	json_kv_uint(j, "srcPort", nfnl_ct_get_src_port(ct, repl));
-	json_kv_uint(j, "dstPort", nfnl_ct_get_dst_port(ct, repl));
-	json_kv_uint(j, "packets", nfnl_ct_get_packets(ct, repl));
-	json_kv_uint(j, "bytes", nfnl_ct_get_bytes(ct, repl));
-	json_end_object(j);
+	pd_key(j, key);
+	pd_begin_object(j);
+	pd_kv_addr(j, "src", nfnl_ct_get_src(ct, repl));
+	pd_kv_addr(j, "dst", nfnl_ct_get_dst(ct, repl));
+	pd_kv_uint(j, "srcPort", nfnl_ct_get_src_port(ct, repl));
+	pd_kv_uint(j, "dstPort", nfnl_ct_get_dst_port(ct, repl));
+	pd_kv_uint(j, "packets", nfnl_ct_get_packets(ct, repl));
+	pd_kv_uint(j, "bytes", nfnl_ct_get_bytes(ct, repl));
+	pd_end_object(j);
 }
 
-static void export_ct(struct json *j, struct nl_object *obj)
+static void export_ct(struct pd_writer *j, struct nl_object *obj)
 {
 	struct nfnl_ct *ct = (struct nfnl_ct *)obj;
 	char buf[NAME_LEN];
 
-	json_kv_int(j, "family", nfnl_ct_get_family(ct));
-	json_kv_uint(j, "protocol", nfnl_ct_get_proto(ct));
-	json_kv_str(j, "protocolName", nl_ip_proto2str(nfnl_ct_get_proto(ct), buf, sizeof(buf)));
+	pd_kv_int(j, "family", nfnl_ct_get_family(ct));
+	pd_kv_uint(j, "protocol", nfnl_ct_get_proto(ct));
+	pd_kv_sym(j, "protocolName", nl_ip_proto2str(nfnl_ct_get_proto(ct), buf, sizeof(buf)));
 	export_ct_dir(j, "orig", ct, 0);
 	export_ct_dir(j, "reply", ct, 1);
-	json_kv_uint(j, "status", nfnl_ct_get_status(ct));
-	json_kv_names(j, "statusNames", nfnl_ct_status2str(nfnl_ct_get_status(ct), buf, sizeof(buf)));
-	json_kv_uint(j, "mark", nfnl_ct_get_mark(ct));
-	json_kv_uint(j, "timeout", nfnl_ct_get_timeout(ct));
-	json_kv_uint(j, "zone", nfnl_ct_get_zone(ct));
-	json_kv_uint(j, "id", nfnl_ct_get_id(ct));
+	pd_kv_uint(j, "status", nfnl_ct_get_status(ct));
+	pd_kv_names(j, "statusNames", nfnl_ct_status2str(nfnl_ct_get_status(ct), buf, sizeof(buf)));
+	pd_kv_uint(j, "mark", nfnl_ct_get_mark(ct));
+	pd_kv_uint(j, "timeout", nfnl_ct_get_timeout(ct));
+	pd_kv_uint(j, "zone", nfnl_ct_get_zone(ct));
+	pd_kv_uint(j, "id", nfnl_ct_get_id(ct));
 	if (nfnl_ct_get_proto(ct) == 6)
-		json_kv_str(j, "tcpState", nfnl_ct_tcp_state2str(nfnl_ct_get_tcp_state(ct), buf, sizeof(buf)));
+		pd_kv_sym(j, "tcpState", nfnl_ct_tcp_state2str(nfnl_ct_get_tcp_state(ct), buf, sizeof(buf)));
 }
 
-static void export_idiag(struct json *j, struct nl_object *obj)
+static void export_idiag(struct pd_writer *j, struct nl_object *obj)
 {
 	struct idiagnl_msg *m = (struct idiagnl_msg *)obj;
 	char buf[NAME_LEN];
 
-	json_kv_int(j, "family", idiagnl_msg_get_family(m));
-	json_kv_str(j, "state", idiagnl_state2str(idiagnl_msg_get_state(m), buf, sizeof(buf)));
-	json_kv_addr(j, "src", idiagnl_msg_get_src(m));
+	pd_kv_int(j, "family", idiagnl_msg_get_family(m));
+	pd_kv_sym(j, "state", idiagnl_state2str(idiagnl_msg_get_state(m), buf, sizeof(buf)));
+	pd_kv_addr(j, "src", idiagnl_msg_get_src(m));
 	/* libnl keeps inet_diag's ports in network byte order. */
-	json_kv_uint(j, "srcPort", ntohs(idiagnl_msg_get_sport(m)));
-	json_kv_addr(j, "dst", idiagnl_msg_get_dst(m));
-	json_kv_uint(j, "dstPort", ntohs(idiagnl_msg_get_dport(m)));
-	json_kv_uint(j, "ifindex", idiagnl_msg_get_ifindex(m));
-	json_kv_uint(j, "inode", idiagnl_msg_get_inode(m));
-	json_kv_uint(j, "uid", idiagnl_msg_get_uid(m));
-	json_kv_uint(j, "rqueue", idiagnl_msg_get_rqueue(m));
-	json_kv_uint(j, "wqueue", idiagnl_msg_get_wqueue(m));
-	json_kv_uint(j, "timer", idiagnl_msg_get_timer(m));
-	json_kv_uint(j, "retrans", idiagnl_msg_get_retrans(m));
-	json_kv_uint(j, "expires", idiagnl_msg_get_expires(m));
+	pd_kv_uint(j, "srcPort", ntohs(idiagnl_msg_get_sport(m)));
+	pd_kv_addr(j, "dst", idiagnl_msg_get_dst(m));
+	pd_kv_uint(j, "dstPort", ntohs(idiagnl_msg_get_dport(m)));
+	pd_kv_uint(j, "ifindex", idiagnl_msg_get_ifindex(m));
+	pd_kv_uint(j, "inode", idiagnl_msg_get_inode(m));
+	pd_kv_uint(j, "uid", idiagnl_msg_get_uid(m));
+	pd_kv_uint(j, "rqueue", idiagnl_msg_get_rqueue(m));
+	pd_kv_uint(j, "wqueue", idiagnl_msg_get_wqueue(m));
+	pd_kv_uint(j, "timer", idiagnl_msg_get_timer(m));
+	pd_kv_uint(j, "retrans", idiagnl_msg_get_retrans(m));
+	pd_kv_uint(j, "expires", idiagnl_msg_get_expires(m));
 }
 
-static void export_selector(struct json *j, struct xfrmnl_sel *sel)
+static void export_selector(struct pd_writer *j, struct xfrmnl_sel *sel)
 {
-	json_key(j, "selector");
-	json_begin_object(j);
+	pd_key(j, "selector");
+	pd_begin_object(j);
 	if (sel) {
-		json_kv_int(j, "family", xfrmnl_sel_get_family(sel));
-		json_kv_addr(j, "src", xfrmnl_sel_get_saddr(sel));
-		json_kv_addr(j, "dst", xfrmnl_sel_get_daddr(sel));
-		json_kv_uint(j, "srcPort", xfrmnl_sel_get_sport(sel));
-		json_kv_uint(j, "dstPort", xfrmnl_sel_get_dport(sel));
-		json_kv_uint(j, "protocol", xfrmnl_sel_get_proto(sel));
-		json_kv_int(j, "ifindex", xfrmnl_sel_get_ifindex(sel));
+		pd_kv_int(j, "family", xfrmnl_sel_get_family(sel));
+		pd_kv_addr(j, "src", xfrmnl_sel_get_saddr(sel));
+		pd_kv_addr(j, "dst", xfrmnl_sel_get_daddr(sel));
+		pd_kv_uint(j, "srcPort", xfrmnl_sel_get_sport(sel));
+		pd_kv_uint(j, "dstPort", xfrmnl_sel_get_dport(sel));
+		pd_kv_uint(j, "protocol", xfrmnl_sel_get_proto(sel));
+		pd_kv_int(j, "ifindex", xfrmnl_sel_get_ifindex(sel));
 	}
-	json_end_object(j);
+	pd_end_object(j);
 }
 
-static void export_xfrm_sa(struct json *j, struct nl_object *obj)
+static void export_xfrm_sa(struct pd_writer *j, struct nl_object *obj)
 {
 	struct xfrmnl_sa *sa = (struct xfrmnl_sa *)obj;
 	char buf[NAME_LEN];
 
-	json_kv_int(j, "family", xfrmnl_sa_get_family(sa));
-	json_kv_addr(j, "src", xfrmnl_sa_get_saddr(sa));
-	json_kv_addr(j, "dst", xfrmnl_sa_get_daddr(sa));
-	json_kv_uint(j, "spi", (uint32_t)xfrmnl_sa_get_spi(sa));
-	json_kv_uint(j, "protocol", xfrmnl_sa_get_proto(sa));
-	json_kv_str(j, "mode", xfrmnl_sa_mode2str(xfrmnl_sa_get_mode(sa), buf, sizeof(buf)));
-	json_kv_uint(j, "reqid", (uint32_t)xfrmnl_sa_get_reqid(sa));
-	json_kv_uint(j, "flags", (uint32_t)xfrmnl_sa_get_flags(sa));
-	json_kv_uint(j, "replayWindow", (uint32_t)xfrmnl_sa_get_replay_window(sa));
+	pd_kv_int(j, "family", xfrmnl_sa_get_family(sa));
+	pd_kv_addr(j, "src", xfrmnl_sa_get_saddr(sa));
+	pd_kv_addr(j, "dst", xfrmnl_sa_get_daddr(sa));
+	pd_kv_uint(j, "spi", (uint32_t)xfrmnl_sa_get_spi(sa));
+	pd_kv_uint(j, "protocol", xfrmnl_sa_get_proto(sa));
+	pd_kv_sym(j, "mode", xfrmnl_sa_mode2str(xfrmnl_sa_get_mode(sa), buf, sizeof(buf)));
+	pd_kv_uint(j, "reqid", (uint32_t)xfrmnl_sa_get_reqid(sa));
+	pd_kv_uint(j, "flags", (uint32_t)xfrmnl_sa_get_flags(sa));
+	pd_kv_uint(j, "replayWindow", (uint32_t)xfrmnl_sa_get_replay_window(sa));
 	export_selector(j, xfrmnl_sa_get_sel(sa));
 }
 
-static void export_xfrm_sp(struct json *j, struct nl_object *obj)
+static void export_xfrm_sp(struct pd_writer *j, struct nl_object *obj)
 {
 	struct xfrmnl_sp *sp = (struct xfrmnl_sp *)obj;
 	char buf[NAME_LEN];
 
-	json_kv_str(j, "dir", xfrmnl_sp_dir2str(xfrmnl_sp_get_dir(sp), buf, sizeof(buf)));
-	json_kv_str(j, "action", xfrmnl_sp_action2str(xfrmnl_sp_get_action(sp), buf, sizeof(buf)));
-	json_kv_uint(j, "priority", (uint32_t)xfrmnl_sp_get_priority(sp));
-	json_kv_uint(j, "index", (uint32_t)xfrmnl_sp_get_index(sp));
-	json_kv_uint(j, "flags", (uint32_t)xfrmnl_sp_get_flags(sp));
+	pd_kv_sym(j, "dir", xfrmnl_sp_dir2str(xfrmnl_sp_get_dir(sp), buf, sizeof(buf)));
+	pd_kv_sym(j, "action", xfrmnl_sp_action2str(xfrmnl_sp_get_action(sp), buf, sizeof(buf)));
+	pd_kv_uint(j, "priority", (uint32_t)xfrmnl_sp_get_priority(sp));
+	pd_kv_uint(j, "index", (uint32_t)xfrmnl_sp_get_index(sp));
+	pd_kv_uint(j, "flags", (uint32_t)xfrmnl_sp_get_flags(sp));
 	export_selector(j, xfrmnl_sp_get_sel(sp));
 }
 
 /* --- dispatch ------------------------------------------------------------------- */
 
-typedef void (*export_fn)(struct json *j, struct nl_object *obj);
+typedef void (*export_fn)(struct pd_writer *j, struct nl_object *obj);
 
 static const struct {
 	const char *type;	/* nl_object_get_type() */
@@ -565,13 +564,13 @@ static const struct {
 	{ "xfrm/sp", export_xfrm_sp },
 };
 
-/* Appends obj as one JSON object; unknown types become their type name only. */
-static void export_object(struct json *j, struct nl_object *obj)
+/* Appends obj as one object; unknown types become their type name only. */
+static void export_object(struct pd_writer *j, struct nl_object *obj)
 {
 	const char *type = nl_object_get_type(obj);
 	size_t i;
 
-	json_begin_object(j);
+	pd_begin_object(j);
 	for (i = 0; i < sizeof(exporters) / sizeof(exporters[0]); i++) {
 		if (!strcmp(exporters[i].type, type)) {
 			exporters[i].fn(j, obj);
@@ -579,20 +578,23 @@ static void export_object(struct json *j, struct nl_object *obj)
 		}
 	}
 	if (i == sizeof(exporters) / sizeof(exporters[0]))
-		json_kv_str(j, "objectType", type);
-	json_end_object(j);
+		pd_kv_str(j, "objectType", type);
+	pd_end_object(j);
 }
 
-char *nlwasm_object_json(struct nl_object *obj)
+uint8_t *nlwasm_object_export(struct nl_object *obj)
 {
-	struct json j = { 0 };
+	struct pd_writer w;
+	uint8_t *out = NULL;
 
-	export_object(&j, obj);
-	if (j.failed) {
-		json_free(&j);
-		return NULL;
+	pd_init(&w);
+	export_object(&w, obj);
+	if (!w.failed && (out = malloc(4 + w.len))) {
+		memcpy(out, &(uint32_t){ (uint32_t)w.len }, 4);
+		memcpy(out + 4, w.buf, w.len);
 	}
-	return j.buf;
+	pd_free(&w);
+	return out;
 }
 
 /* --- dumps -------------------------------------------------------------------------- */
@@ -600,7 +602,7 @@ char *nlwasm_object_json(struct nl_object *obj)
 struct dump_ctx {
 	struct nl_cache_ops *ops;
 	struct nl_parser_param pp;
-	struct json json;
+	struct pd_writer out;
 	uint32_t count;		/* objects in the current batch */
 	uint32_t batch_bytes;
 	nlwasm_emit_fn emit;
@@ -612,12 +614,11 @@ static void flush_batch(struct dump_ctx *d)
 {
 	if (!d->count)
 		return;
-	json_end_array(&d->json);
-	if (d->json.failed)
+	if (d->out.failed)
 		d->error = -NLE_NOMEM;
 	else
-		d->emit(d->json.buf, (uint32_t)d->json.len, d->count, d->arg);
-	json_reset(&d->json);
+		d->emit(d->out.buf, (uint32_t)d->out.len, d->count, d->arg);
+	pd_take(&d->out);
 	d->count = 0;
 }
 
@@ -625,11 +626,9 @@ static int exported(struct nl_object *obj, struct nl_parser_param *pp)
 {
 	struct dump_ctx *d = pp->pp_arg;
 
-	if (!d->count)
-		json_begin_array(&d->json);
-	export_object(&d->json, obj);
+	export_object(&d->out, obj);
 	d->count++;
-	if (d->json.len >= d->batch_bytes)
+	if (d->out.len >= d->batch_bytes)
 		flush_batch(d);
 	return 0;
 }
@@ -642,7 +641,7 @@ static int parse_valid(struct nl_msg *msg, void *arg)
 	return err == -NLE_EXIST ? NL_SKIP : err;
 }
 
-int nlwasm_dump_json(struct nl_sock *sk, const char *cache_type, int arg1, int arg2,
+int nlwasm_dump_export(struct nl_sock *sk, const char *cache_type, int arg1, int arg2,
 		     unsigned int flags, nlwasm_emit_fn emit, void *arg,
 		     uint32_t batch_bytes)
 {
@@ -652,6 +651,7 @@ int nlwasm_dump_json(struct nl_sock *sk, const char *cache_type, int arg1, int a
 	struct nl_cb *orig, *cb;
 	int err = 0;
 
+	pd_init(&d.out);
 	d.ops = nl_cache_ops_lookup_safe(cache_type);
 	if (!d.ops)
 		return -NLE_NOCACHE;
@@ -697,7 +697,7 @@ int nlwasm_dump_json(struct nl_sock *sk, const char *cache_type, int arg1, int a
 		err = d.error;
 	nl_cb_put(cb);
 out:
-	json_free(&d.json);
+	pd_free(&d.out);
 	nl_cache_free(cache);
 	nl_cache_ops_put(d.ops);
 	return err < 0 ? err : 0;

@@ -25,6 +25,7 @@ import type { ClientWorkerStart, WatchMessage, WatchWorkerStart } from './client
 import type { DumpKind, DumpOptions } from './kinds.js';
 import { DumpPacing } from './dump_pacing.js';
 import { DumpBatches, ObjectStream, RESTART } from './dump_stream.js';
+import { decodeObject } from './plain_data.js';
 import type {
   Address, AddressSpec, ChangeEvent, Class, ClassSpec, Classifier, ClassifierSpec, Conntrack, ConntrackSpec,
   GenlFamilyInfo, Kind, KindTypes, Link, LinkChange, LinkRef, LinkSpec, Neighbour, NeighbourSpec, Qdisc, QdiscSpec,
@@ -62,16 +63,11 @@ export interface TcListOptions<T> extends ListOptions<T> {
 }
 
 const FAMILIES = { inet: 2, inet6: 10 } as const;
-const decoder = new TextDecoder();
 
 function matches<T>(o: T, where: Where<T> | undefined): boolean {
   if (!where) return true;
   if (typeof where === 'function') return where(o);
   return Object.entries(where).every(([k, v]) => JSON.stringify((o as Record<string, unknown>)[k]) === JSON.stringify(v));
-}
-
-function parseBatch<T>(json: Uint8Array): T[] {
-  return JSON.parse(decoder.decode(json)) as T[];
 }
 
 /** A worker of the client, and the comlink proxy to it. */
@@ -214,7 +210,7 @@ export class NetlinkClient {
     stream: (o: ListOptions<Link> = {}): AsyncIterable<Link> =>
       this.stream<Link>('link', () => this.dumpOptions('link', o.family), o.where),
     get: async (ref: LinkRef): Promise<Link> =>
-      parseBatch<Link>(wrapArray(await this.op<Uint8Array>((r) => r.getLink(ref))))[0],
+      decodeObject<Link>(await this.op<Uint8Array>((r) => r.getLink(ref))),
     add: (spec: LinkSpec): Promise<void> => this.op((r) => r.addLink(spec)),
     change: (ref: LinkRef, change: LinkChange): Promise<void> => this.op((r) => r.changeLink(ref, change)),
     delete: (ref: LinkRef): Promise<void> => this.op((r) => r.deleteLink(ref)),
@@ -425,10 +421,6 @@ function familyFilter<T extends { family: number }>(o: ListOptions<T>): Where<T>
   return (x: T) => x.family === family && matches(x, o.where);
 }
 
-function wrapArray(json: Uint8Array): Uint8Array {
-  return new TextEncoder().encode(`[${decoder.decode(json)}]`);
-}
-
 /** "1:10" -> 0x0001000a, "root" -> TC_H_ROOT, as libnl's rtnl_tc_str2handle() does for numbers. */
 function parseHandle(text: string): number {
   const names: Record<string, number> = { root: 0xffffffff, ingress: 0xfffffff1, none: 0 };
@@ -471,7 +463,7 @@ export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
     this.ready.catch((e: Error) => this.end(e));
     this.worker.on('message', (m: WatchMessage | WorkerHello) => {
       if (m.kind === 'events') {
-        for (const e of m.events) this.push({ kind: e.kind, action: e.action, object: JSON.parse(e.json) } as ChangeEvent);
+        for (const e of m.events) this.push({ kind: e.kind, action: e.action, object: decodeObject(e.data) } as ChangeEvent);
       } else if (m.kind === 'overflow') {
         this.push({ kind: 'overflow' });
       } else if (m.kind === 'error') {

@@ -17,8 +17,8 @@ export interface WatchWorkerStart extends ClientWorkerStart {
   receiveBuffer?: number;
 }
 
-/** A watcher's batch: change events (object as JSON text), or what stopped it. */
+/** A watcher's batch: change events (object as plain data, exported_object.ts), or what stopped it. */
 export type WatchMessage =
-  | { kind: 'events'; events: Array<{ kind: Kind; action: 'new' | 'change' | 'del'; json: string }> }
+  | { kind: 'events'; events: Array<{ kind: Kind; action: 'new' | 'change' | 'del'; data: Uint8Array }> }
   | { kind: 'overflow' }
   | { kind: 'error'; error: WireError };

@@ -1,7 +1,7 @@
 /**
  * The typed client's worker: one libnl instance, its sockets (one per
  * netlink protocol, with extended acks), dumps parsed by libnl and exported
- * as JSON batches (wasm/object_export.c), and requests built from plain
+ * as plain data batches (wasm/object_export.c), and requests built from plain
  * specs with libnl's setters (builders.ts). Served to the main thread with
  * comlink; dumps can also stream their batches through a MessagePort.
  */
@@ -23,13 +23,14 @@ import type {
 import type { ClientWorkerStart } from './client_protocol.js';
 import type { BatchMessage } from './dump_stream.js';
 import { waitForPacing } from './dump_pacing.js';
+import { exportObject } from './exported_object.js';
 import {
   NLE_DUMP_INTR, NLE_NODEV, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTN_UNSPEC, RT_SCOPE_NOWHERE,
 } from '../libnl/generated/constants.js';
 
 /**
- * Batches of about this many bytes of JSON cross to the main thread: 16, 32
- * and 64 KiB measured alike; the smaller, the less is held ahead of the reader.
+ * Batches of about this many bytes cross to the main thread: 16, 32 and 64
+ * KiB measured alike; the smaller, the less is held ahead of the reader.
  */
 const BATCH_BYTES = 32 * 1024;
 /** A dump the kernel interrupted (NLM_F_DUMP_INTR) is tried this many times. */
@@ -85,8 +86,8 @@ const build = new Builders(lib, ifindexOf);
 
 // --- dumps ------------------------------------------------------------------------------
 
-/** Runs one dump; each batch is JSON bytes (an array of objects). */
-function dumpOnce(kind: DumpKind, opts: DumpOptions, onBatch: (json: Uint8Array, count: number) => void): number {
+/** Runs one dump; its batches are one plain data stream (plain_data.ts). */
+function dumpOnce(kind: DumpKind, opts: DumpOptions, onBatch: (data: Uint8Array, count: number) => void): number {
   const info = KINDS[kind];
   const args = dumpArgs(kind, opts);
   const rt = core.runtime;
@@ -96,7 +97,7 @@ function dumpOnce(kind: DumpKind, opts: DumpOptions, onBatch: (json: Uint8Array,
   }) as never, ['i32', 'i32', 'i32', 'i32'], null);
   const type = rt.allocString(info.cacheType);
   try {
-    return rt.process.call('nlwasm_dump_json', rt.unwrap(sk, 'nl_sock', 'dump'), type, args.arg1, args.arg2,
+    return rt.process.call('nlwasm_dump_export', rt.unwrap(sk, 'nl_sock', 'dump'), type, args.arg1, args.arg2,
       args.flags, emit, 0, BATCH_BYTES);
   } finally {
     rt.freePointer(type);
@@ -109,18 +110,6 @@ function dumpError(code: number, kind: DumpKind, attempts: number): NlError {
   if (code !== -NLE_DUMP_INTR) return e;
   const times = attempts === 1 ? '' : ` ${attempts} times in a row`;
   return new NlError(e.code, e.nleName, `the kernel interrupted the dump (its tables changed meanwhile)${times}`, e.call);
-}
-
-function exportObject(handle: { ptr: number } | null): Uint8Array | null {
-  if (!handle) return null;
-  const rt = core.runtime;
-  const json = rt.process.call('nlwasm_object_json', handle.ptr);
-  try {
-    const text = rt.readString(json);
-    return text === null ? null : new TextEncoder().encode(text);
-  } finally {
-    rt.freePointer(json);
-  }
 }
 
 // --- requests ------------------------------------------------------------------------------
@@ -138,7 +127,7 @@ function linkByRef(s: Scope, ref: LinkRef, what: string): RtnlLink {
 export interface ClientEndpoint {
   ping(): Outcome;
   /**
-   * Runs a dump, its batches posted on `port` (BatchMessage): {json, count}...,
+   * Runs a dump, its batches posted on `port` (BatchMessage): {data, count}...,
    * then {done} or {error}. With `retry`, a dump the kernel interrupts is
    * run again, after {restart}, up to DUMP_ATTEMPTS times. Batches are
    * paced by `pacing` (dump_pacing.ts).
@@ -192,9 +181,9 @@ const endpoint: ClientEndpoint = {
     let sent = 0;
     try {
       for (let attempt = 1; ; attempt++) {
-        const r = dumpOnce(kind, opts, (json, count) => {
+        const r = dumpOnce(kind, opts, (data, count) => {
           waitForPacing(pacing, sent++);
-          post({ json, count }, [json.buffer as ArrayBuffer]);
+          post({ data, count }, [data.buffer as ArrayBuffer]);
         });
         if (r === -NLE_DUMP_INTR && retry && attempt < DUMP_ATTEMPTS) {
           post({ restart: true });
@@ -212,7 +201,7 @@ const endpoint: ClientEndpoint = {
     const link = lib.rtnl_link_get_kernel(socket(ROUTE), typeof ref === 'number' ? ifindexOf(ref, what) : 0,
       typeof ref === 'string' ? ref : null);
     try {
-      return exportObject(link);
+      return link ? exportObject(core.runtime, link.ptr) : null;
     } finally {
       lib.rtnl_link_put(link);
     }

@@ -1,19 +1,20 @@
 /**
- * A dump on the main thread: the client worker's batches (JSON bytes)
- * arriving through a MessagePort, parsed one per turn of the event loop
- * (DumpBatches), and the objects handed out one by one from the parsed
- * arrays (ObjectStream, what `stream()` returns). `list()` collects the
- * batches the same way, so both overlap the main thread's parsing with the
- * worker's.
+ * A dump on the main thread: the client worker's batches (plain data,
+ * plain_data.ts) arriving through a MessagePort, decoded one per turn of
+ * the event loop (DumpBatches), and the objects handed out one by one from
+ * the decoded arrays (ObjectStream, what `stream()` returns). `list()`
+ * collects the batches the same way, so both overlap the main thread's
+ * decoding with the worker's work.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MessagePort } from 'node:worker_threads';
 import { fromWire, type Outcome, type WireError } from '../worker/protocol.js';
 import type { DumpPacing } from './dump_pacing.js';
+import { PlainDataDecoder } from './plain_data.js';
 
 /** What the worker posts on a dump's port. */
 export type BatchMessage =
-  | { json: Uint8Array; count: number }
+  | { data: Uint8Array; count: number }
   /** The kernel interrupted the dump and it starts again: drop what came so far. */
   | { restart: true }
   | { done: true }
@@ -22,12 +23,12 @@ export type BatchMessage =
 /** next()'s answer when the dump starts again (see BatchMessage). */
 export const RESTART = Symbol('restart');
 
-const decoder = new TextDecoder();
-
 export class DumpBatches<T> {
   private readonly queue: BatchMessage[] = [];
   private wake: (() => void) | undefined;
   private portClosed = false;
+  /** The dump's batches are one stream; a restarted dump is a new one. */
+  private decoder = new PlainDataDecoder();
 
   /** `outcome`: the worker's answer to the call that runs the dump. */
   constructor(private readonly port: MessagePort, private readonly outcome: Promise<Outcome>,
@@ -52,12 +53,15 @@ export class DumpBatches<T> {
     const m = this.queue.shift() as BatchMessage;
     if ('error' in m) throw fromWire(m.error);
     if ('done' in m) return undefined;
-    if ('restart' in m) return RESTART;
+    if ('restart' in m) {
+      this.decoder = new PlainDataDecoder();
+      return RESTART;
+    }
     // One batch per turn of the event loop: the port delivers every batch
-    // that has arrived in one callback, and parsing them all there would
+    // that has arrived in one callback, and decoding them all there would
     // stall the loop for the whole dump.
     await nextTurn();
-    const objects = JSON.parse(decoder.decode(m.json)) as T[];
+    const objects = this.decoder.decode(m.data) as T[];
     this.pacing.parsed();
     return objects;
   }

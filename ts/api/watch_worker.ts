@@ -2,7 +2,7 @@
  * A watcher's worker: libnl's cache manager subscribed to the multicast
  * groups of the watched kinds, blocking in nl_cache_mngr_poll() here (never
  * on the main thread). Each change libnl reports (new, change, del) is
- * exported as JSON and sent to the main thread in batches. When the socket
+ * exported as plain data and sent to the main thread in batches. When the socket
  * overflows (ENOBUFS: events were lost), an 'overflow' message goes out and
  * every cache is resynchronised with the kernel, which reports what changed
  * meanwhile as ordinary events. Stopped by the instance's shutdown token.
@@ -15,6 +15,7 @@ import { Cancelled } from '../host/errors.js';
 import { toWire, type WorkerHello } from '../worker/protocol.js';
 import type { NlCache, NlObject } from '../libnl/generated/api.js';
 import { KINDS } from './kinds.js';
+import { exportObject } from './exported_object.js';
 import type { WatchMessage, WatchWorkerStart } from './client_protocol.js';
 import type { Kind } from './types.js';
 
@@ -45,13 +46,8 @@ function onChange(cache: NlCache, obj: NlObject, action: number): void {
   const kind = kindOf.get(cache.ptr);
   const act = ACTIONS[action];
   if (!kind || !act) return;
-  const json = rt.process.call('nlwasm_object_json', obj.ptr);
-  try {
-    const text = rt.readString(json);
-    if (text) pending.push({ kind, action: act, json: text });
-  } finally {
-    rt.freePointer(json);
-  }
+  const data = exportObject(rt, obj.ptr);
+  if (data) pending.push({ kind, action: act, data });
 }
 
 function flush(): void {

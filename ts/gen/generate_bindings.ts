@@ -283,7 +283,7 @@ const HELPER_TYPES: Record<string, string> = {
 };
 /** Exported by libnl.wasm but called by the runtime itself, not bound. */
 const RUNTIME_EXPORTS = ['malloc', 'free', 'nlwasm_cache_dump_text', 'nlwasm_object_dump_text',
-  'nlwasm_object_json', 'nlwasm_dump_json'];
+  'nlwasm_object_export', 'nlwasm_dump_export'];
 
 // --- TypeScript types ------------------------------------------------------------------------
 

@@ -1,0 +1,191 @@
+/**
+ * Decoder of the plain data form written by wasm/plain_data.c (the form is
+ * described in wasm/plain_data.h): objects, arrays, strings, numbers and
+ * booleans, as JSON would give them.
+ *
+ * An object's keys come once per stream, as a shape; each shape gets a
+ * function that builds its objects with one object literal, so objects of a
+ * shape share a hidden class and cost what a literal costs. One decoder
+ * reads one stream: a dump's batches in order, or one exported object.
+ */
+const OBJECT = 1;
+const END_OBJECT = 2;
+const ARRAY = 3;
+const END_ARRAY = 4;
+const STR = 5;
+const SYM = 6;
+const SYM_DEF = 7;
+const U8 = 8;
+const U32 = 9;
+const I32 = 10;
+const F64 = 11;
+const TRUE = 12;
+const FALSE = 13;
+const NULL = 14;
+const NEW_SHAPE = 15;
+
+type Build = (values: unknown[], base: number) => unknown;
+
+const utf8 = new TextDecoder();
+
+/**
+ * Builders by shape (the keys joined), for the whole process: ids are per
+ * stream, but a dump, an event or an object of the same shape reuses the
+ * builder V8 has already optimised.
+ */
+const builders = new Map<string, Build>();
+
+/** A function returning `{ [keys[i]]: values[base + i] }` as one literal. */
+function shapeBuilder(keys: readonly string[]): Build {
+  const id = keys.join('\0');
+  let build = builders.get(id);
+  if (!build) {
+    const fields = keys.map((k, i) => {
+      // A literal's "__proto__": sets the prototype; a computed key makes a field.
+      const name = k === '__proto__' ? '["__proto__"]' : JSON.stringify(k);
+      return `${name}: v[b + ${i}]`;
+    });
+    build = new Function('v', 'b', `return { ${fields.join(', ')} };`) as Build;
+    builders.set(id, build);
+  }
+  return build;
+}
+
+export class PlainDataDecoder {
+  private readonly builders: Build[] = [];
+  private readonly sizes: number[] = [];
+  private readonly symbols: string[] = [];
+  /** Values read and not yet placed in an object or array. */
+  private readonly values: unknown[] = [];
+  private readonly arrayStarts: number[] = [];
+
+  /** The top-level values of the next piece of the stream. */
+  decode(bytes: Uint8Array): unknown[] {
+    const b = bytes;
+    const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    const v = this.values;
+    const end = b.length;
+    let top = 0;
+    let pos = 0;
+    const varint = (): number => {
+      let n = 0;
+      let shift = 0;
+      for (;;) {
+        if (pos >= end) throw new Error('plain data: a length runs past its piece');
+        const x = b[pos++];
+        n += (x & 0x7f) * 2 ** shift;
+        if (x < 0x80) return n;
+        shift += 7;
+      }
+    };
+    const string = (len: number): string => {
+      let ascii = true;
+      for (let i = pos; i < pos + len; i++) {
+        if (b[i] > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      const s = ascii ? text.toString('latin1', pos, pos + len) : utf8.decode(b.subarray(pos, pos + len));
+      pos += len;
+      return s;
+    };
+    while (pos < end) {
+      switch (b[pos++]) {
+        case OBJECT:
+          break;
+        case NEW_SHAPE: {
+          const id = b[pos] | (b[pos + 1] << 8);
+          const count = b[pos + 2];
+          pos += 3;
+          const keys: string[] = [];
+          for (let i = 0; i < count; i++) {
+            const len = b[pos++];
+            keys.push(string(len));
+          }
+          this.builders[id] = shapeBuilder(keys);
+          this.sizes[id] = count;
+          top -= count;
+          v[top] = this.builders[id](v, top);
+          top++;
+          break;
+        }
+        case END_OBJECT: {
+          const id = b[pos] | (b[pos + 1] << 8);
+          pos += 2;
+          const build = this.builders[id];
+          if (build === undefined) throw new Error(`plain data: shape ${id} was never defined`);
+          top -= this.sizes[id];
+          v[top] = build(v, top);
+          top++;
+          break;
+        }
+        case ARRAY:
+          this.arrayStarts.push(top);
+          break;
+        case END_ARRAY: {
+          const start = this.arrayStarts.pop() as number;
+          const a = v.slice(start, top);
+          top = start;
+          v[top++] = a;
+          break;
+        }
+        case STR:
+          v[top++] = string(varint());
+          break;
+        case SYM: {
+          const s = this.symbols[b[pos] | (b[pos + 1] << 8)];
+          if (s === undefined) throw new Error(`plain data: symbol ${b[pos] | (b[pos + 1] << 8)} was never defined`);
+          v[top++] = s;
+          pos += 2;
+          break;
+        }
+        case SYM_DEF: {
+          const id = b[pos] | (b[pos + 1] << 8);
+          pos += 2;
+          const s = string(varint());
+          this.symbols[id] = s;
+          v[top++] = s;
+          break;
+        }
+        case U8:
+          v[top++] = b[pos++];
+          break;
+        case U32:
+          v[top++] = (b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16) | (b[pos + 3] << 24)) >>> 0;
+          pos += 4;
+          break;
+        case I32:
+          v[top++] = b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16) | (b[pos + 3] << 24);
+          pos += 4;
+          break;
+        case F64:
+          v[top++] = new DataView(b.buffer, b.byteOffset + pos, 8).getFloat64(0, true);
+          pos += 8;
+          break;
+        case TRUE:
+          v[top++] = true;
+          break;
+        case FALSE:
+          v[top++] = false;
+          break;
+        case NULL:
+          v[top++] = null;
+          break;
+        default:
+          throw new Error(`plain data: unknown tag ${b[pos - 1]} at byte ${pos - 1}`);
+      }
+    }
+    if (this.arrayStarts.length) throw new Error('plain data: an array does not end in its piece');
+    const out = v.slice(0, top);
+    v.length = 0;
+    return out;
+  }
+}
+
+/** The one object of a stream of its own (nlwasm_object_export()). */
+export function decodeObject<T>(bytes: Uint8Array): T {
+  const [o] = new PlainDataDecoder().decode(bytes);
+  if (o === null || typeof o !== 'object') throw new Error('plain data: not an object');
+  return o as T;
+}
