@@ -2,23 +2,14 @@
  * A second writer of the plain data form (wasm/plain_data.h), written from
  * the format's description for tests: it lets a test feed the decoder any
  * value, and feed DumpBatches batches without a worker. One instance is one
- * stream (shapes and symbols are defined once in it).
+ * stream (shapes and symbols are defined once in it). Only the tag numbers
+ * are shared with the decoder.
  */
-const OBJECT = 1;
-const END_OBJECT = 2;
-const ARRAY = 3;
-const END_ARRAY = 4;
-const STR = 5;
-const SYM = 6;
-const SYM_DEF = 7;
-const U8 = 8;
-const U32 = 9;
-const I32 = 10;
-const F64 = 11;
-const TRUE = 12;
-const FALSE = 13;
-const NULL = 14;
-const NEW_SHAPE = 15;
+import { TAG } from '../../ts/api/plain_data.js';
+
+const {
+  OBJECT, END_OBJECT, ARRAY, END_ARRAY, STR, SYM, SYM_DEF, U8, U32, I32, F64, TRUE, FALSE, NULL, NEW_SHAPE,
+} = TAG;
 
 export class PlainDataWriter {
   private readonly shapes = new Map<string, number>();

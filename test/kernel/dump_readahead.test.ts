@@ -13,13 +13,12 @@ import { headers, message, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE } 
 import { threads } from '../helpers/process_stats.js';
 import { nativeHost } from '../../dist/host/native.js';
 import { NetlinkClient, openLibnl } from '../../dist/index.js';
-import { AF_INET, NETLINK_ROUTE, NL_DUMP_DETAILS } from '../../dist/libnl/generated/constants.js';
+import {
+  AF_INET, AF_NETLINK, NETLINK_ROUTE, NL_DUMP_DETAILS, RTM_GETROUTE, RTM_NEWROUTE,
+} from '../../dist/libnl/generated/constants.js';
 
-const AF_NETLINK = 16;
 const SOCK_RAW = 3;
 const SOCK_CLOEXEC = 0o2000000;
-const RTM_GETROUTE = 26;
-const RTM_NEWROUTE = 24;
 const MSG_PEEK = 2;
 const MSG_TRUNC = 0x20;
 const ROUTES = 3000;

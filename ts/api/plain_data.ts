@@ -8,21 +8,14 @@
  * shape share a hidden class and cost what a literal costs. One decoder
  * reads one stream: a dump's batches in order, or one exported object.
  */
-const OBJECT = 1;
-const END_OBJECT = 2;
-const ARRAY = 3;
-const END_ARRAY = 4;
-const STR = 5;
-const SYM = 6;
-const SYM_DEF = 7;
-const U8 = 8;
-const U32 = 9;
-const I32 = 10;
-const F64 = 11;
-const TRUE = 12;
-const FALSE = 13;
-const NULL = 14;
-const NEW_SHAPE = 15;
+/** The form's tags (wasm/plain_data.h, enum pd_tag). */
+export const TAG = {
+  OBJECT: 1, END_OBJECT: 2, ARRAY: 3, END_ARRAY: 4, STR: 5, SYM: 6, SYM_DEF: 7,
+  U8: 8, U32: 9, I32: 10, F64: 11, TRUE: 12, FALSE: 13, NULL: 14, NEW_SHAPE: 15,
+} as const;
+const {
+  OBJECT, END_OBJECT, ARRAY, END_ARRAY, STR, SYM, SYM_DEF, U8, U32, I32, F64, TRUE, FALSE, NULL, NEW_SHAPE,
+} = TAG;
 
 type Build = (values: unknown[], base: number) => unknown;
 
