@@ -53,6 +53,13 @@ describe('plain data decoder', () => {
     expect(() => new PlainDataDecoder().decode(Uint8Array.of(99))).toThrow(/unknown tag 99/);
     expect(() => new PlainDataDecoder().decode(Uint8Array.of(5, 0x80))).toThrow(/runs past/);
   });
+
+  it('reads the next piece normally after refusing one', () => {
+    const w = new PlainDataWriter();
+    const d = new PlainDataDecoder();
+    expect(() => d.decode(Uint8Array.of(3, 8, 1))).toThrow(/does not end/);
+    expect(d.decode(w.write([{ a: [1] }]))).toEqual([{ a: [1] }]);
+  });
 });
 
 describe('libnl.wasm objects as plain data (nlwasm_object_export)', () => {

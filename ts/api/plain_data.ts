@@ -48,12 +48,22 @@ export class PlainDataDecoder {
   private readonly builders: Build[] = [];
   private readonly sizes: number[] = [];
   private readonly symbols: string[] = [];
-  /** Values read and not yet placed in an object or array. */
+  /** Values read and not yet placed in an object or array (only during decode()). */
   private readonly values: unknown[] = [];
   private readonly arrayStarts: number[] = [];
 
   /** The top-level values of the next piece of the stream. */
   decode(bytes: Uint8Array): unknown[] {
+    try {
+      return this.read(bytes);
+    } finally {
+      // Nothing is kept from one piece to the next but shapes and symbols.
+      this.values.length = 0;
+      this.arrayStarts.length = 0;
+    }
+  }
+
+  private read(bytes: Uint8Array): unknown[] {
     const b = bytes;
     const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     const v = this.values;
@@ -170,9 +180,7 @@ export class PlainDataDecoder {
       }
     }
     if (this.arrayStarts.length) throw new Error('plain data: an array does not end in its piece');
-    const out = v.slice(0, top);
-    v.length = 0;
-    return out;
+    return v.slice(0, top);
   }
 }
 
