@@ -237,8 +237,8 @@ Value Poll(const CallbackInfo &info)
 	if (!get_bytes(info, 0, fds, len, false) || !get_int(info, 1, timeout) ||
 	    !get_int(info, 2, wake))
 		return info.Env().Undefined();
-	return num(info, nlhost::socket_poll(reinterpret_cast<struct pollfd *>(fds),
-					     len / sizeof(struct pollfd), timeout, wake));
+	return num(info, nlhost::readahead_poll(reinterpret_cast<struct pollfd *>(fds),
+						len / sizeof(struct pollfd), timeout, wake));
 }
 
 Value GetFlags(const CallbackInfo &info)

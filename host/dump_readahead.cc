@@ -271,6 +271,48 @@ long readahead_recvmsg(int fd, Message &m, int flags, bool block, int timeout_ms
 	return n;
 }
 
+int readahead_poll(struct pollfd *fds, size_t nfds, int timeout_ms, int wake_fd)
+{
+	// Each socket whose reader is receiving is also waited for through the
+	// reader's ready_fd, added after the caller's entries.
+	std::vector<struct pollfd> all(fds, fds + nfds);
+	std::vector<size_t> waits_for;
+	std::vector<bool> queued(nfds, false);
+	bool any_queued = false;
+
+	for (size_t i = 0; i < nfds; i++) {
+		if (!(fds[i].events & POLLIN))
+			continue;
+		std::shared_ptr<Reader> r = find(fds[i].fd);
+		if (!r)
+			continue;
+		std::lock_guard<std::mutex> lock(r->mu);
+		if (!r->queue.empty()) {
+			queued[i] = any_queued = true;
+		} else if (r->running) {
+			// Stale wake-ups go first; one the reader sends from now on stays.
+			drain(r->ready_fd);
+			all.push_back({r->ready_fd, POLLIN, 0});
+			waits_for.push_back(i);
+		}
+	}
+	if (all.size() == nfds && !any_queued)
+		return socket_poll(fds, nfds, timeout_ms, wake_fd);
+	int n = socket_poll(all.data(), all.size(), any_queued ? 0 : timeout_ms, wake_fd);
+	if (n < 0)
+		return n;
+	for (size_t k = 0; k < waits_for.size(); k++)
+		if (all[nfds + k].revents)
+			queued[waits_for[k]] = true;
+	n = 0;
+	for (size_t i = 0; i < nfds; i++) {
+		fds[i].revents = all[i].revents | (queued[i] ? POLLIN : 0);
+		if (fds[i].revents)
+			n++;
+	}
+	return n;
+}
+
 void readahead_forget(int fd)
 {
 	std::shared_ptr<Reader> r;

@@ -16,8 +16,7 @@
 
 namespace nlhost {
 
-// Turns read-ahead on for fd. Only for sockets that are read with recvmsg
-// alone: poll(2) on fd does not see the datagrams already queued here. `owner` is the environment (thread) whose
+// Turns read-ahead on for fd. `owner` is the environment (thread) whose
 // cleanup stops the reader if the socket was never closed.
 int readahead_enable(int fd, napi_env owner);
 
@@ -25,6 +24,11 @@ int readahead_enable(int fd, napi_env owner);
 // otherwise socket_recvmsg(); same arguments and results.
 long readahead_recvmsg(int fd, Message &m, int flags, bool block, int timeout_ms,
 		       int wake_fd);
+
+// poll for any sockets: socket_poll(), except that a socket with read-ahead
+// datagrams queued is readable, and one whose reader is still receiving
+// becomes readable when the reader queues the next.
+int readahead_poll(struct pollfd *fds, size_t nfds, int timeout_ms, int wake_fd);
 
 // Stops fd's reader and forgets its queue; call before closing fd.
 void readahead_forget(int fd);

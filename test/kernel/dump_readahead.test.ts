@@ -135,6 +135,34 @@ describe.skipIf(!!kernelSkipReason)('dump read-ahead', () => {
     expect(threads()).toBe(before);
   });
 
+  it('poll() sees the datagrams already read ahead, and nothing once the dump is read', () => {
+    const fd = rawSocket(ns, true);
+    const pollIn = (timeoutMs: number): { n: number; revents: number } => {
+      const fds = new Uint8Array(8);
+      const v = new DataView(fds.buffer);
+      v.setInt32(0, fd, true);
+      v.setInt16(4, 1, true);
+      const n = native.poll(fds, timeoutMs, -1);
+      return { n, revents: v.getInt16(6, true) };
+    };
+    try {
+      requestRouteDump(fd, 9);
+      expect(receive(fd, 4096).n).toBeGreaterThan(0);
+      // The reader holds the rest; the kernel's queue may already be empty.
+      let datagrams = 1;
+      for (;;) {
+        expect(pollIn(5000)).toEqual({ n: 1, revents: 1 });
+        const d = receive(fd, 64 * 1024);
+        datagrams++;
+        if (headers(d.bytes).some((h) => h.type === NLMSG_DONE)) break;
+      }
+      expect(datagrams).toBeGreaterThan(32);
+      expect(pollIn(100)).toEqual({ n: 0, revents: 0 });
+    } finally {
+      native.close(fd);
+    }
+  });
+
   it('libnl fills the same route cache with it, with and without peeking', () => {
     const text = (readAhead: boolean, peek: boolean): string => {
       const lib = openLibnl({ netns: ns, readAhead });

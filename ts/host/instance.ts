@@ -41,9 +41,8 @@ export interface ProcessOptions {
   /**
    * Receive a multipart reply (a dump) on a thread of its own while libnl
    * parses what came before (host/dump_readahead.h): a 100k-route cache
-   * fills in 48 ms instead of 80 here. Only for instances that receive with
-   * recvmsg alone: poll() does not see datagrams already taken from the
-   * kernel. Default: off.
+   * fills in 48 ms instead of 80 here, but a third thread is busy meanwhile
+   * (docs/decisions/dump-readahead.md). Default: off.
    */
   readAhead?: boolean;
   /** Largest the instance's memory may grow to, in bytes (default 2 GiB, the most wasm32 libc can use). */
