@@ -8,9 +8,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { createNetns, ipn, kernelSkipReason } from '../helpers/netns.js';
 import { headers, message, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE } from '../helpers/netlink_bytes.js';
-import { threads } from '../helpers/process_stats.js';
+import { settleThreads, threads } from '../helpers/process_stats.js';
 import { nativeHost } from '../../dist/host/native.js';
 import { NetlinkClient, openLibnl } from '../../dist/index.js';
 import {
@@ -133,6 +134,22 @@ describe.skipIf(!!kernelSkipReason)('dump read-ahead', () => {
       native.close(fd);
     }
     expect(threads()).toBe(before);
+  });
+
+  it('a thread that ends in the middle of a dump, its socket never closed, leaves no reader behind', async () => {
+    const before = threads();
+    const url = new URL('../helpers/readahead_worker.ts', import.meta.url).href;
+    const w = new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url)}); });`,
+      { eval: true, workerData: { ns } });
+    const said = await new Promise<unknown>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    expect(said).toBe('reading');
+    // The worker's own thread(s) and the reader, waiting for room in its queue.
+    expect(threads()).toBeGreaterThan(before + 1);
+    await w.terminate();
+    expect(await settleThreads(before)).toBe(before);
   });
 
   it('poll() sees the datagrams already read ahead, and nothing once the dump is read', () => {
