@@ -10,51 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { createNetns, ipn, kernelSkipReason } from '../helpers/netns.js';
-import { headers, message, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE } from '../helpers/netlink_bytes.js';
+import { headers, NLM_F_MULTI, NLMSG_DONE } from '../helpers/netlink_bytes.js';
 import { settleThreads, threads } from '../helpers/process_stats.js';
-import { nativeHost } from '../../dist/host/native.js';
+import { native, rawSocket, receive, requestRouteDump } from '../helpers/raw_netlink.js';
 import { NetlinkClient, openLibnl } from '../../dist/index.js';
-import {
-  AF_INET, AF_NETLINK, NETLINK_ROUTE, NL_DUMP_DETAILS, RTM_GETROUTE, RTM_NEWROUTE,
-} from '../../dist/libnl/generated/constants.js';
+import { AF_INET, NETLINK_ROUTE, NL_DUMP_DETAILS, RTM_NEWROUTE } from '../../dist/libnl/generated/constants.js';
 
-const SOCK_RAW = 3;
-const SOCK_CLOEXEC = 0o2000000;
 const MSG_PEEK = 2;
 const MSG_TRUNC = 0x20;
 const ROUTES = 3000;
-
-const native = nativeHost();
-
-/** A raw NETLINK_ROUTE socket in `ns`, with or without read-ahead. */
-function rawSocket(ns: string, readAhead: boolean): number {
-  const nsFd = native.netnsOpen(`/run/netns/${ns}`);
-  expect(nsFd).toBeGreaterThanOrEqual(0);
-  const fd = native.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, nsFd);
-  native.closeFd(nsFd);
-  expect(fd).toBeGreaterThanOrEqual(0);
-  if (readAhead) expect(native.readAhead?.(fd)).toBe(0);
-  return fd;
-}
-
-function requestRouteDump(fd: number, seq: number): void {
-  const rtmsg = new Uint8Array(12);
-  rtmsg[0] = AF_INET;
-  const req = message(RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, rtmsg, seq);
-  const kernel = new Uint8Array(12);
-  new DataView(kernel.buffer).setUint16(0, AF_NETLINK, true);
-  expect(native.sendmsg(fd, req.buffer as ArrayBuffer, new Uint32Array([req.byteOffset, req.byteLength]), 1, kernel, null, 0))
-    .toBe(req.byteLength);
-}
-
-interface Received { n: number; flags: number; bytes: Uint8Array }
-
-function receive(fd: number, size: number, flags = 0): Received {
-  const buf = new ArrayBuffer(Math.max(size, 1));
-  const out = new Int32Array(3);
-  const n = native.recvmsg(fd, buf, new Uint32Array([0, size]), 1, null, null, flags, true, 5000, -1, out);
-  return { n, flags: out[2], bytes: new Uint8Array(buf, 0, Math.max(0, Math.min(n, size))) };
-}
 
 /** Every RTM_NEWROUTE message of one dump (headers' seq and pid zeroed), read to NLMSG_DONE. */
 function routeMessages(fd: number): string[] {
