@@ -14,12 +14,12 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include <linux/netlink.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -52,7 +52,8 @@ struct Reader {
 	bool stopping = false;
 	int ready_fd;	// eventfd: a datagram was queued or the reader ended
 	int stop_fd;	// eventfd: interrupts the reader's wait for the kernel
-	std::thread thread;
+	pthread_t thread;
+	bool joinable = false;	// a thread was started and not joined yet
 
 	Reader(int fd, napi_env owner)
 		: fd(fd), owner(owner), ready_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
@@ -144,7 +145,7 @@ Datagram receive_one(Reader &r)
 	return d;
 }
 
-void run(std::shared_ptr<Reader> r)
+void run(const std::shared_ptr<Reader> &r)
 {
 	for (;;) {
 		{
@@ -170,6 +171,36 @@ void run(std::shared_ptr<Reader> r)
 		r->running = false;
 	}
 	signal(r->ready_fd);
+}
+
+void *reader_main(void *arg)
+{
+	std::unique_ptr<std::shared_ptr<Reader>> r(static_cast<std::shared_ptr<Reader> *>(arg));
+	run(*r);
+	return nullptr;
+}
+
+// Starts the reader; without a thread (none to be had) the socket is just
+// read directly, as without read-ahead.
+void start(const std::shared_ptr<Reader> &r)
+{
+	auto *arg = new std::shared_ptr<Reader>(r);
+	std::lock_guard<std::mutex> lock(r->mu);
+	r->running = true;
+	if (pthread_create(&r->thread, nullptr, reader_main, arg) == 0) {
+		r->joinable = true;
+	} else {
+		r->running = false;
+		delete arg;
+	}
+}
+
+void join(Reader &r)
+{
+	if (r.joinable) {
+		pthread_join(r.thread, nullptr);
+		r.joinable = false;
+	}
 }
 
 // Copies the head datagram out like recvmsg(2) would; pops it unless peeking.
@@ -216,8 +247,7 @@ void stop(Reader &r)
 	}
 	r.room.notify_all();
 	signal(r.stop_fd);
-	if (r.thread.joinable())
-		r.thread.join();
+	join(r);
 }
 
 }  // namespace
@@ -258,16 +288,12 @@ long readahead_recvmsg(int fd, Message &m, int flags, bool block, int timeout_ms
 		drain(r->ready_fd);
 	}
 	// No reader: the previous one (if any) has ended and its queue is empty.
-	if (r->thread.joinable())
-		r->thread.join();
+	join(*r);
 	long n = socket_recvmsg(fd, m, flags, block, timeout_ms, wake_fd);
 	if (n > 0 && !(flags & MSG_PEEK) && !(m.flags & MSG_TRUNC) && m.iovlen >= 1 &&
 	    m.iov[0].iov_len >= static_cast<size_t>(n) &&
-	    continues_multipart(static_cast<const uint8_t *>(m.iov[0].iov_base), static_cast<size_t>(n))) {
-		std::lock_guard<std::mutex> lock(r->mu);
-		r->running = true;
-		r->thread = std::thread(run, r);
-	}
+	    continues_multipart(static_cast<const uint8_t *>(m.iov[0].iov_base), static_cast<size_t>(n)))
+		start(r);
 	return n;
 }
 

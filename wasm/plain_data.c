@@ -138,8 +138,8 @@ static int grow_table(struct pd_table *t)
 }
 
 /*
- * The id of bytes s[0..n) in t; *added tells whether it is new. -1 when the
- * table is full or out of memory.
+ * The id of bytes s[0..n) in t; *added tells whether it is new. -1 when it
+ * is new and the table is full (all ids given) or out of memory.
  */
 static long intern(struct pd_table *t, const char *s, size_t n, int *added)
 {
@@ -148,7 +148,7 @@ static long intern(struct pd_table *t, const char *s, size_t n, int *added)
 	size_t k;
 
 	*added = 0;
-	if ((t->used + 1) * 2 > t->size && (t->used >= PD_MAX_IDS || grow_table(t) < 0))
+	if ((t->used + 1) * 2 > t->size && t->used < PD_MAX_IDS && grow_table(t) < 0)
 		return -1;
 	for (k = h & (t->size - 1); t->slots[k].bytes; k = (k + 1) & (t->size - 1)) {
 		e = &t->slots[k];
