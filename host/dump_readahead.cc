@@ -9,6 +9,7 @@
 #include "dump_readahead.h"
 
 #include <cerrno>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -69,12 +70,15 @@ struct Reader {
 
 std::mutex registry_mu;
 std::unordered_map<int, std::shared_ptr<Reader>> registry;
+// registry.size(), read without the lock: every recvmsg and poll of every
+// instance asks, and most processes never turn read-ahead on.
+std::atomic<size_t> registered{0};
 
 std::shared_ptr<Reader> find(int fd)
 {
-	std::lock_guard<std::mutex> lock(registry_mu);
-	if (registry.empty())
+	if (!registered.load(std::memory_order_acquire))
 		return nullptr;
+	std::lock_guard<std::mutex> lock(registry_mu);
 	auto it = registry.find(fd);
 	return it == registry.end() ? nullptr : it->second;
 }
@@ -261,6 +265,7 @@ int readahead_enable(int fd, napi_env owner)
 	if (r->ready_fd < 0 || r->stop_fd < 0)
 		return -errno;
 	registry.emplace(fd, std::move(r));
+	registered.store(registry.size(), std::memory_order_release);
 	return 0;
 }
 
@@ -271,6 +276,7 @@ long readahead_recvmsg(int fd, Message &m, int flags, bool block, int timeout_ms
 	if (!r)
 		return socket_recvmsg(fd, m, flags, block, timeout_ms, wake_fd);
 	long deadline = timeout_ms >= 0 ? monotonic_ms() + timeout_ms : -1;
+	auto left = [&] { return deadline < 0 ? -1 : static_cast<int>(std::max(0L, deadline - monotonic_ms())); };
 	for (;;) {
 		{
 			std::lock_guard<std::mutex> lock(r->mu);
@@ -281,15 +287,14 @@ long readahead_recvmsg(int fd, Message &m, int flags, bool block, int timeout_ms
 		}
 		if (!block || (flags & MSG_DONTWAIT))
 			return -EAGAIN;
-		int left = deadline < 0 ? -1 : static_cast<int>(std::max(0L, deadline - monotonic_ms()));
-		int w = wait_ready(r->ready_fd, POLLIN, left, wake_fd);
+		int w = wait_ready(r->ready_fd, POLLIN, left(), wake_fd);
 		if (w < 0)
 			return w;
 		drain(r->ready_fd);
 	}
 	// No reader: the previous one (if any) has ended and its queue is empty.
 	join(*r);
-	long n = socket_recvmsg(fd, m, flags, block, timeout_ms, wake_fd);
+	long n = socket_recvmsg(fd, m, flags, block, left(), wake_fd);
 	if (n > 0 && !(flags & MSG_PEEK) && !(m.flags & MSG_TRUNC) && m.iovlen >= 1 &&
 	    m.iov[0].iov_len >= static_cast<size_t>(n) &&
 	    continues_multipart(static_cast<const uint8_t *>(m.iov[0].iov_base), static_cast<size_t>(n)))
@@ -299,6 +304,8 @@ long readahead_recvmsg(int fd, Message &m, int flags, bool block, int timeout_ms
 
 int readahead_poll(struct pollfd *fds, size_t nfds, int timeout_ms, int wake_fd)
 {
+	if (!registered.load(std::memory_order_acquire))
+		return socket_poll(fds, nfds, timeout_ms, wake_fd);
 	// Each socket whose reader is receiving is also waited for through the
 	// reader's ready_fd, added after the caller's entries.
 	std::vector<struct pollfd> all(fds, fds + nfds);
@@ -349,6 +356,7 @@ void readahead_forget(int fd)
 			return;
 		r = std::move(it->second);
 		registry.erase(it);
+		registered.store(registry.size(), std::memory_order_release);
 	}
 	stop(*r);
 }
@@ -366,6 +374,7 @@ void readahead_forget_owner(napi_env owner)
 				++it;
 			}
 		}
+		registered.store(registry.size(), std::memory_order_release);
 	}
 	for (auto &r : gone)
 		stop(*r);
