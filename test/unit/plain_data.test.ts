@@ -52,6 +52,7 @@ describe('plain data decoder', () => {
   it('refuses an unknown tag and a length that runs past the piece', () => {
     expect(() => new PlainDataDecoder().decode(Uint8Array.of(99))).toThrow(/unknown tag 99/);
     expect(() => new PlainDataDecoder().decode(Uint8Array.of(5, 0x80))).toThrow(/runs past/);
+    expect(() => new PlainDataDecoder().decode(Uint8Array.of(5, 4, 0x61))).toThrow(/string runs past/);
   });
 
   it('reads the next piece normally after refusing one', () => {

@@ -82,6 +82,7 @@ export class PlainDataDecoder {
       }
     };
     const string = (len: number): string => {
+      if (pos + len > end) throw new Error('plain data: a string runs past its piece');
       let ascii = true;
       for (let i = pos; i < pos + len; i++) {
         if (b[i] > 0x7f) {
