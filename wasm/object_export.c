@@ -206,7 +206,7 @@ static void export_addr(struct pd_writer *j, struct nl_object *obj)
 	pd_kv_int(j, "prefixlen", rtnl_addr_get_prefixlen(a));
 	pd_kv_addr(j, "peer", rtnl_addr_get_peer(a));
 	pd_kv_addr(j, "broadcast", rtnl_addr_get_broadcast(a));
-	pd_kv_sym(j, "scope", enum_name(&scopes, rtnl_addr_get_scope(a)));
+	pd_kv_name(j, "scope", enum_name(&scopes, rtnl_addr_get_scope(a)));
 	pd_kv_uint(j, "flags", rtnl_addr_get_flags(a));
 	pd_kv_names(j, "flagNames", rtnl_addr_flags2str(rtnl_addr_get_flags(a), buf, sizeof(buf)));
 	pd_kv_uint(j, "validLifetime", rtnl_addr_get_valid_lifetime(a));
@@ -237,9 +237,9 @@ static void export_route(struct pd_writer *j, struct nl_object *obj)
 
 	pd_kv_int(j, "family", rtnl_route_get_family(r));
 	pd_kv_uint(j, "table", rtnl_route_get_table(r));
-	pd_kv_sym(j, "protocol", enum_name(&route_protocols, rtnl_route_get_protocol(r)));
-	pd_kv_sym(j, "scope", enum_name(&scopes, rtnl_route_get_scope(r)));
-	pd_kv_sym(j, "type", enum_name(&route_types, rtnl_route_get_type(r)));
+	pd_kv_name(j, "protocol", enum_name(&route_protocols, rtnl_route_get_protocol(r)));
+	pd_kv_name(j, "scope", enum_name(&scopes, rtnl_route_get_scope(r)));
+	pd_kv_name(j, "type", enum_name(&route_types, rtnl_route_get_type(r)));
 	pd_kv_addr(j, "dst", rtnl_route_get_dst(r));
 	pd_kv_addr(j, "src", rtnl_route_get_src(r));
 	pd_kv_addr(j, "prefSrc", rtnl_route_get_pref_src(r));
@@ -250,7 +250,8 @@ static void export_route(struct pd_writer *j, struct nl_object *obj)
 	pd_kv_uint(j, "flags", rtnl_route_get_flags(r));
 	pd_key(j, "metrics");
 	pd_begin_object(j);
-	for (i = 1; i <= RTAX_MAX; i++) {
+	/* Most routes have none: seventeen getter calls each for nothing. */
+	for (i = 1; r->rt_metrics_mask && i <= RTAX_MAX; i++) {
 		if (rtnl_route_get_metric(r, i, &value) == 0)
 			pd_kv_uint(j, enum_name(&route_metrics, i), value);
 	}
@@ -564,20 +565,39 @@ static const struct {
 	{ "xfrm/sp", export_xfrm_sp },
 };
 
+/*
+ * The exporter of an object type, or NULL. A dump asks for one type a
+ * hundred thousand times: the last answer is kept, by the type name's
+ * address (libnl's cache ops own it for the instance's life).
+ */
+static export_fn exporter_for(const char *type)
+{
+	static const char *last_type;
+	static export_fn last_fn;
+	size_t i;
+
+	if (type == last_type)
+		return last_fn;
+	for (i = 0; i < sizeof(exporters) / sizeof(exporters[0]); i++) {
+		if (!strcmp(exporters[i].type, type)) {
+			last_type = type;
+			last_fn = exporters[i].fn;
+			return last_fn;
+		}
+	}
+	return NULL;
+}
+
 /* Appends obj as one object; unknown types become their type name only. */
 static void export_object(struct pd_writer *j, struct nl_object *obj)
 {
 	const char *type = nl_object_get_type(obj);
-	size_t i;
+	export_fn fn = exporter_for(type);
 
 	pd_begin_object(j);
-	for (i = 0; i < sizeof(exporters) / sizeof(exporters[0]); i++) {
-		if (!strcmp(exporters[i].type, type)) {
-			exporters[i].fn(j, obj);
-			break;
-		}
-	}
-	if (i == sizeof(exporters) / sizeof(exporters[0]))
+	if (fn)
+		fn(j, obj);
+	else
 		pd_kv_str(j, "objectType", type);
 	pd_end_object(j);
 }

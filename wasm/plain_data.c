@@ -203,11 +203,13 @@ void pd_take(struct pd_writer *w)
 static uint32_t shape_child(struct pd_writer *w, uint32_t parent, const char *key)
 {
 	struct pd_shape *s;
-	uint32_t c;
+	uint32_t c = w->shapes[parent].last_child;
 
+	if (c && w->shapes[c].key == key)
+		return c;
 	for (c = w->shapes[parent].first_child; c; c = w->shapes[c].next_sibling)
 		if (w->shapes[c].key == key)
-			return c;
+			return w->shapes[parent].last_child = c;
 	if (strlen(key) > 255 || w->shapes[parent].nkeys == 255)
 		return 0;
 	if (w->nshapes == w->shapes_cap) {
@@ -224,10 +226,12 @@ static uint32_t shape_child(struct pd_writer *w, uint32_t parent, const char *ke
 	s->key = key;
 	s->parent = parent;
 	s->first_child = 0;
+	s->last_child = 0;
 	s->next_sibling = w->shapes[parent].first_child;
 	s->id = -1;
 	s->nkeys = w->shapes[parent].nkeys + 1;
 	w->shapes[parent].first_child = c;
+	w->shapes[parent].last_child = c;
 	return c;
 }
 
@@ -329,14 +333,15 @@ void pd_str(struct pd_writer *w, const char *s)
 	put_string(w, s, strlen(s));
 }
 
-static void put_sym(struct pd_writer *w, const char *s, size_t n)
+/* Returns the symbol's id, or -1 when it went as a plain string. */
+static long put_sym(struct pd_writer *w, const char *s, size_t n)
 {
 	int added;
 	long id = intern(&w->syms, s, n, &added);
 
 	if (id < 0) {
 		put_string(w, s, n);
-		return;
+		return -1;
 	}
 	put_tag(w, added ? PD_SYM_DEF : PD_SYM);
 	put_u16(w, (uint32_t)id);
@@ -344,11 +349,30 @@ static void put_sym(struct pd_writer *w, const char *s, size_t n)
 		put_varint(w, n);
 		put(w, s, n);
 	}
+	return id;
 }
 
 void pd_sym(struct pd_writer *w, const char *s)
 {
 	put_sym(w, s, strlen(s));
+}
+
+static void put_kept_sym(struct pd_writer *w, const char *s)
+{
+	size_t slot = ((uintptr_t)s >> 2) % PD_KEPT_SLOTS;
+	long id;
+
+	if (w->kept[slot].s == s) {
+		put_tag(w, PD_SYM);
+		put_u16(w, w->kept[slot].id);
+		return;
+	}
+	/* Once put, defined or not before, the name is defined for the stream's rest. */
+	id = put_sym(w, s, strlen(s));
+	if (id >= 0) {
+		w->kept[slot].s = s;
+		w->kept[slot].id = (uint32_t)id;
+	}
 }
 
 static void put_f64(struct pd_writer *w, double v)
@@ -404,6 +428,14 @@ void pd_kv_sym(struct pd_writer *w, const char *key, const char *s)
 		return;
 	pd_key(w, key);
 	pd_sym(w, s);
+}
+
+void pd_kv_name(struct pd_writer *w, const char *key, const char *s)
+{
+	if (!s)
+		return;
+	pd_key(w, key);
+	put_kept_sym(w, s);
 }
 
 void pd_kv_int(struct pd_writer *w, const char *key, int64_t v)

@@ -68,7 +68,11 @@ struct pd_shape {
 	uint32_t next_sibling;
 	int32_t id;		/* -1 until sent */
 	uint32_t nkeys;
+	uint32_t last_child;	/* the child last walked to: tried first */
 };
+
+/* Symbol ids of kept strings (pd_kv_name()), by the string's address. */
+#define PD_KEPT_SLOTS 256
 
 struct pd_writer {
 	uint8_t *buf;
@@ -82,6 +86,7 @@ struct pd_writer {
 	uint32_t open[PD_MAX_DEPTH];	/* each open object's shape so far */
 	int depth;
 	struct pd_table syms;
+	struct { const char *s; uint32_t id; } kept[PD_KEPT_SLOTS];
 };
 
 void pd_init(struct pd_writer *w);
@@ -110,6 +115,11 @@ void pd_bool(struct pd_writer *w, int v);
 /* key: value; the string forms skip the field when the value is NULL. */
 void pd_kv_str(struct pd_writer *w, const char *key, const char *s);
 void pd_kv_sym(struct pd_writer *w, const char *key, const char *s);
+/*
+ * pd_kv_sym() for a name that stays valid, unchanged, for the writer's life,
+ * as keys do: its id is then found by its address, without hashing its text.
+ */
+void pd_kv_name(struct pd_writer *w, const char *key, const char *s);
 void pd_kv_int(struct pd_writer *w, const char *key, int64_t v);
 void pd_kv_uint(struct pd_writer *w, const char *key, uint64_t v);
 void pd_kv_bool(struct pd_writer *w, const char *key, int v);

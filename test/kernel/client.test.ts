@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createNetns, kernelSkipReason } from '../helpers/netns.js';
-import { NetlinkClient, NlError, type WatchEvent } from '../../dist/index.js';
+import { NetlinkClient, NlError, openLibnl, type WatchEvent } from '../../dist/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -256,17 +256,26 @@ describe.skipIf(!!kernelSkipReason)('NetlinkClient', () => {
     sh(ns, 'ip', 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
     sh(ns, 'ip', 'link', 'set', 'd0', 'up');
     sh(ns, 'ip', 'address', 'add', '192.0.2.1/24', 'dev', 'd0');
-    const lines = Array.from({ length: 3000 }, (_, i) => `route add 198.18.${i >> 8}.${i & 255}/32 via 192.0.2.2`);
+    // 250 protocols: their names are symbols, sent once per stream and named by id in later batches.
+    const lines = Array.from({ length: 3000 }, (_, i) => `route add 198.18.${i >> 8}.${i & 255}/32 via 192.0.2.2 proto ${3 + (i % 250)}`);
     const batch = spawnSync('ip', ['-n', ns, '-batch', '-'], { input: lines.join('\n'), encoding: 'utf8' });
     expect(batch.status, batch.stderr).toBe(0);
-    const expected = ipj(ns, 'route', 'show', 'table', 'all').filter((r) => r.dst !== undefined && (r.dst as string).startsWith('198.18.'))
-      .map((r) => `${r.dst}/32`).sort();
+    const ours = ipj(ns, '-N', 'route', 'show', 'table', 'all').filter((r) => r.dst !== undefined && (r.dst as string).startsWith('198.18.'));
+    const expected = ours.map((r) => `${r.dst}/32`).sort();
     expect(expected).toHaveLength(3000);
-    const mine = (rs: Array<{ dst?: string }>): string[] =>
-      rs.map((r) => r.dst ?? '').filter((d) => d.startsWith('198.18.')).map((d) => (d.includes('/') ? d : `${d}/32`)).sort();
+    const libnl = openLibnl();
+    // ip leaves the protocol out when it is RTPROT_BOOT (3).
+    const protocols = new Map(ours.map((r) => [`${r.dst}/32`, libnl.rtnl_route_proto2str(Number(r.protocol ?? 3))]));
+    libnl.close();
+    const withPrefix = (d: string): string => (d.includes('/') ? d : `${d}/32`);
+    const mine = (rs: Array<{ dst?: string; protocol?: string }>): string[] => {
+      const dsts = rs.map((r) => ({ dst: withPrefix(r.dst ?? ''), protocol: r.protocol })).filter((r) => r.dst.startsWith('198.18.'));
+      for (const r of dsts) expect(r.protocol, r.dst).toBe(protocols.get(r.dst));
+      return dsts.map((r) => r.dst).sort();
+    };
 
     // A call made while the stream is being read would wait for the dump's end if the worker were held back.
-    const streamed: Array<{ dst?: string }> = [];
+    const streamed: Array<{ dst?: string; protocol?: string }> = [];
     for await (const r of client.routes.stream({ family: 'inet' })) {
       streamed.push(r);
       if (streamed.length % 1000 === 1) expect((await client.links.get('d0')).name).toBe('d0');
@@ -276,8 +285,8 @@ describe.skipIf(!!kernelSkipReason)('NetlinkClient', () => {
     // Two streams read alternately: the second dump runs only after the first one ends.
     const a = client.routes.stream({ family: 'inet' })[Symbol.asyncIterator]();
     const b = client.routes.stream({ family: 'inet' })[Symbol.asyncIterator]();
-    const fromA: Array<{ dst?: string }> = [];
-    const fromB: Array<{ dst?: string }> = [];
+    const fromA: Array<{ dst?: string; protocol?: string }> = [];
+    const fromB: Array<{ dst?: string; protocol?: string }> = [];
     for (let doneA = false, doneB = false; !doneA || !doneB;) {
       if (!doneB) {
         const r = await b.next();
