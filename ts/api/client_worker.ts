@@ -54,6 +54,12 @@ function socket(protocol: number): NlSock {
     const s = lib.nl_socket_alloc();
     if (!s) throw new Error('out of memory for a socket');
     lib.nl_connect(s, protocol);
+    // libnl peeks at every datagram to size its buffer, so each one crosses
+    // from the kernel twice. libnl.wasm's buffer without peeking, four wasm
+    // pages (256 KiB), holds any datagram the kernel sends these sockets (a
+    // dump's are 32 KiB, or one message if larger); a longer one would fail
+    // with NLE_MSG_TRUNC, not be cut short.
+    lib.nl_socket_disable_msg_peek(s);
     extAck.install(s);
     sockets.set(protocol, s);
     sk = s;
