@@ -64,36 +64,17 @@ export class PlainDataDecoder {
   }
 
   private read(bytes: Uint8Array): unknown[] {
+    // The loop's state is in locals no closure captures, so that V8 keeps
+    // them in registers: a captured `pos` lived in a context object, and
+    // this loop, a load and a store of it per byte read, was most of the
+    // main thread's work in a dump.
     const b = bytes;
     const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     const v = this.values;
+    const { builders: shapes, sizes, symbols, arrayStarts } = this;
     const end = b.length;
     let top = 0;
     let pos = 0;
-    const varint = (): number => {
-      let n = 0;
-      let shift = 0;
-      for (;;) {
-        if (pos >= end) throw new Error('plain data: a length runs past its piece');
-        const x = b[pos++];
-        n += (x & 0x7f) * 2 ** shift;
-        if (x < 0x80) return n;
-        shift += 7;
-      }
-    };
-    const string = (len: number): string => {
-      if (pos + len > end) throw new Error('plain data: a string runs past its piece');
-      let ascii = true;
-      for (let i = pos; i < pos + len; i++) {
-        if (b[i] > 0x7f) {
-          ascii = false;
-          break;
-        }
-      }
-      const s = ascii ? text.toString('latin1', pos, pos + len) : utf8.decode(b.subarray(pos, pos + len));
-      pos += len;
-      return s;
-    };
     while (pos < end) {
       switch (b[pos++]) {
         case OBJECT:
@@ -105,30 +86,31 @@ export class PlainDataDecoder {
           const keys: string[] = [];
           for (let i = 0; i < count; i++) {
             const len = b[pos++];
-            keys.push(string(len));
+            keys.push(stringAt(b, text, pos, len));
+            pos += len;
           }
-          this.builders[id] = shapeBuilder(keys);
-          this.sizes[id] = count;
+          shapes[id] = shapeBuilder(keys);
+          sizes[id] = count;
           top -= count;
-          v[top] = this.builders[id](v, top);
+          v[top] = shapes[id](v, top);
           top++;
           break;
         }
         case END_OBJECT: {
           const id = b[pos] | (b[pos + 1] << 8);
           pos += 2;
-          const build = this.builders[id];
+          const build = shapes[id];
           if (build === undefined) throw new Error(`plain data: shape ${id} was never defined`);
-          top -= this.sizes[id];
+          top -= sizes[id];
           v[top] = build(v, top);
           top++;
           break;
         }
         case ARRAY:
-          this.arrayStarts.push(top);
+          arrayStarts.push(top);
           break;
         case END_ARRAY: {
-          const start = this.arrayStarts.pop() as number;
+          const start = arrayStarts.pop() as number;
           // Most arrays hold none or one (a route's nexthops, flag names):
           // a literal costs a tenth of a call to slice().
           const n = top - start;
@@ -137,11 +119,20 @@ export class PlainDataDecoder {
           v[top++] = a;
           break;
         }
-        case STR:
-          v[top++] = string(varint());
+        case STR: {
+          let len = b[pos];
+          if (len < 0x80) {
+            pos++;
+          } else {
+            len = varint(b, pos);
+            pos = varintEnd;
+          }
+          v[top++] = stringAt(b, text, pos, len);
+          pos += len;
           break;
+        }
         case SYM: {
-          const s = this.symbols[b[pos] | (b[pos + 1] << 8)];
+          const s = symbols[b[pos] | (b[pos + 1] << 8)];
           if (s === undefined) throw new Error(`plain data: symbol ${b[pos] | (b[pos + 1] << 8)} was never defined`);
           v[top++] = s;
           pos += 2;
@@ -149,9 +140,11 @@ export class PlainDataDecoder {
         }
         case SYM_DEF: {
           const id = b[pos] | (b[pos + 1] << 8);
-          pos += 2;
-          const s = string(varint());
-          this.symbols[id] = s;
+          const len = varint(b, pos + 2);
+          pos = varintEnd;
+          const s = stringAt(b, text, pos, len);
+          pos += len;
+          symbols[id] = s;
           v[top++] = s;
           break;
         }
@@ -183,9 +176,38 @@ export class PlainDataDecoder {
           throw new Error(`plain data: unknown tag ${b[pos - 1]} at byte ${pos - 1}`);
       }
     }
-    if (this.arrayStarts.length) throw new Error('plain data: an array does not end in its piece');
+    if (arrayStarts.length) throw new Error('plain data: an array does not end in its piece');
     return v.slice(0, top);
   }
+}
+
+/** Where the last varint() ended. */
+let varintEnd = 0;
+
+/** The varint at b[pos]; varintEnd is set to the byte after it. */
+function varint(b: Uint8Array, pos: number): number {
+  let n = 0;
+  let shift = 0;
+  for (;;) {
+    if (pos >= b.length) throw new Error('plain data: a length runs past its piece');
+    const x = b[pos++];
+    n += (x & 0x7f) * 2 ** shift;
+    if (x < 0x80) {
+      varintEnd = pos;
+      return n;
+    }
+    shift += 7;
+  }
+}
+
+/** The UTF-8 string of b[pos, pos + len); `text` is b as a Buffer. */
+function stringAt(b: Uint8Array, text: Buffer, pos: number, len: number): string {
+  const stop = pos + len;
+  if (!(stop <= b.length)) throw new Error('plain data: a string runs past its piece');
+  for (let i = pos; i < stop; i++) {
+    if (b[i] > 0x7f) return utf8.decode(b.subarray(pos, stop));
+  }
+  return text.toString('latin1', pos, stop);
 }
 
 /** The one object of a stream of its own (nlwasm_object_export()). */
