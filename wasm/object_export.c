@@ -18,6 +18,7 @@
 #include <netlink-private/cache-api.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,8 +52,9 @@
 #include <netlink/xfrm/sa.h>
 #include <netlink/xfrm/sp.h>
 #include <netlink/xfrm/selector.h>
-#include "plain_data.h"
+#include "linux_errno.h"
 #include "object_export.h"
+#include "plain_data.h"
 
 #define NAME_LEN 256
 
@@ -661,6 +663,28 @@ static int parse_valid(struct nl_msg *msg, void *arg)
 	return err == -NLE_EXIST ? NL_SKIP : err;
 }
 
+/*
+ * A dump the kernel could not finish still ends in NLMSG_DONE, with the
+ * error as its payload: a route larger than a dump's datagram (32 KiB at
+ * most) gives EMSGSIZE, and every object after it is missing. libnl 3.7
+ * takes any NLMSG_DONE for the end of a complete dump; here the error
+ * fails the dump instead.
+ */
+static int dump_finished(struct nl_msg *msg, void *arg)
+{
+	struct dump_ctx *d = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	int code;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(code)))
+		return NL_STOP;
+	memcpy(&code, nlmsg_data(h), sizeof(code));
+	code = nl_errno_from_linux(code);
+	if (code < 0 && !d->error)
+		d->error = code == -EMSGSIZE ? -NLE_MSGSIZE : -nl_syserr2nlerr(code);
+	return NL_STOP;
+}
+
 int nlwasm_dump_export(struct nl_sock *sk, const char *cache_type, int arg1, int arg2,
 		     unsigned int flags, nlwasm_emit_fn emit, void *arg,
 		     uint32_t batch_bytes)
@@ -696,6 +720,7 @@ int nlwasm_dump_export(struct nl_sock *sk, const char *cache_type, int arg1, int
 		goto out;
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_valid, &d);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, dump_finished, &d);
 	d.pp.pp_cb = exported;
 	d.pp.pp_arg = &d;
 

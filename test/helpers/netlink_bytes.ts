@@ -99,8 +99,9 @@ export function errorMessage(error: number, request: Uint8Array, seq = 0, pid = 
   return message(NLMSG_ERROR, 0, payload, seq, pid);
 }
 
-export function doneMessage(seq = 0, pid = 0): Uint8Array {
-  return message(NLMSG_DONE, NLM_F_MULTI, u32(0), seq, pid);
+/** NLMSG_DONE; `error` is what the kernel puts there when a dump failed (-errno). */
+export function doneMessage(seq = 0, pid = 0, error = 0): Uint8Array {
+  return message(NLMSG_DONE, NLM_F_MULTI, u32(error), seq, pid);
 }
 
 export function setFlags(datagram: Uint8Array, offset: number, flags: number): void {
