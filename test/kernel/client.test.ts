@@ -9,7 +9,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createNetns, kernelSkipReason } from '../helpers/netns.js';
-import { NetlinkClient, NlError, openLibnl, type WatchEvent } from '../../dist/index.js';
+import {
+  AF_INET, AF_UNSPEC, NETLINK_ROUTE, NLM_F_CREATE, NetlinkClient, NlError, openLibnl, type WatchEvent,
+} from '../../dist/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -26,6 +28,27 @@ function tcj(ns: string, ...args: string[]): Json[] {
 function sh(ns: string, ...args: string[]): void {
   const r = spawnSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+}
+
+/**
+ * Adds a multipath route through libnl: iproute2 builds its requests in 4
+ * KiB, too small for many nexthops, libnl in whatever nlmsg_set_default_size says.
+ */
+function addMultipath(ns: string, dst: string, dev: string, gateways: readonly string[]): void {
+  using lib = openLibnl({ netns: ns });
+  lib.nlmsg_set_default_size(64 * 1024);
+  const sk = lib.nl_socket_alloc();
+  lib.nl_connect(sk, NETLINK_ROUTE);
+  const ifindex = lib.rtnl_link_name2i(lib.rtnl_link_alloc_cache(sk, AF_UNSPEC), dev);
+  const route = lib.rtnl_route_alloc();
+  lib.rtnl_route_set_dst(route, lib.nl_addr_parse(dst, AF_INET));
+  for (const gateway of gateways) {
+    const nh = lib.rtnl_route_nh_alloc();
+    lib.rtnl_route_nh_set_ifindex(nh, ifindex);
+    lib.rtnl_route_nh_set_gateway(nh, lib.nl_addr_parse(gateway, AF_INET));
+    lib.rtnl_route_add_nexthop(route, nh);
+  }
+  lib.rtnl_route_add(sk, route, NLM_F_CREATE);
 }
 
 describe.skipIf(!!kernelSkipReason)('NetlinkClient', () => {
@@ -305,6 +328,29 @@ describe.skipIf(!!kernelSkipReason)('NetlinkClient', () => {
     for await (const r of client.routes.stream({ family: 'inet' })) if (r) break;
     expect(mine(await client.routes.list({ family: 'inet' }))).toEqual(expected);
   }, 20_000);
+
+  it('lists a route larger than libnl\'s 16 KiB receive buffer whole, and the dump goes on after it', async () => {
+    sh(ns, 'ip', 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
+    sh(ns, 'ip', 'link', 'set', 'd0', 'up');
+    sh(ns, 'ip', 'address', 'add', '10.1.0.1/16', 'dev', 'd0');
+    // 1,200 nexthops, about 19 KiB of RTA_MULTIPATH. The kernel sizes a dump's
+    // datagrams by its reader's buffer; with libnl's default (16 KiB) it ends
+    // the dump at this route with EMSGSIZE, which libnl takes for its end.
+    const gateways = Array.from({ length: 1200 }, (_, i) => `10.1.${(i + 2) >> 8}.${(i + 2) & 255}`);
+    addMultipath(ns, '198.51.100.0/24', 'd0', gateways);
+    // The local table comes after the main table in a dump; ip asks the kernel for it alone.
+    const local = ipj(ns, 'route', 'show', 'table', 'local').map((r) => r.dst).sort();
+    expect(local).toContain('10.1.0.1');
+
+    const check = (routes: Array<{ dst?: string; table: number; nexthops: Array<{ gateway?: string }> }>): void => {
+      expect(routes.find((r) => r.dst === '198.51.100.0/24')?.nexthops.map((h) => h.gateway)).toEqual(gateways);
+      expect(routes.filter((r) => r.table === 255).map((r) => r.dst).sort()).toEqual(local);
+    };
+    check(await client.routes.list({ family: 'inet' }));
+    const streamed = [];
+    for await (const r of client.routes.stream({ family: 'inet' })) streamed.push(r);
+    check(streamed);
+  });
 
   it('reports link, address and route events within a second; closing ends the iterator', async () => {
     const watcher = client.watch(['link', 'address', 'route']);

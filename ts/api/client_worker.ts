@@ -25,7 +25,7 @@ import type { BatchMessage } from './dump_stream.js';
 import { waitForPacing } from './dump_pacing.js';
 import { exportObject } from './exported_object.js';
 import {
-  NLE_DUMP_INTR, NLE_NODEV, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTN_UNSPEC, RT_SCOPE_NOWHERE,
+  NLE_DUMP_INTR, NLE_MSGSIZE, NLE_NODEV, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, RTN_UNSPEC, RT_SCOPE_NOWHERE,
 } from '../libnl/generated/constants.js';
 
 /**
@@ -33,6 +33,8 @@ import {
  * KiB measured alike; the smaller, the less is held ahead of the reader.
  */
 const BATCH_BYTES = 32 * 1024;
+/** The receive buffer of the client's sockets (see socket()). */
+const RECV_BUFFER = 256 * 1024;
 /** A dump the kernel interrupted (NLM_F_DUMP_INTR) is tried this many times. */
 const DUMP_ATTEMPTS = 5;
 
@@ -55,11 +57,14 @@ function socket(protocol: number): NlSock {
     if (!s) throw new Error('out of memory for a socket');
     lib.nl_connect(s, protocol);
     // libnl peeks at every datagram to size its buffer, so each one crosses
-    // from the kernel twice. libnl.wasm's buffer without peeking, four wasm
-    // pages (256 KiB), holds any datagram the kernel sends these sockets (a
-    // dump's are 32 KiB, or one message if larger); a longer one would fail
-    // with NLE_MSG_TRUNC, not be cut short.
+    // from the kernel twice; without peeking it reads into a buffer of
+    // s_bufsize. The kernel sizes a dump's datagrams by the reader's buffer,
+    // up to 32 KiB: libnl's default (16 KiB) would halve them and leave out
+    // of the dump any route that needs more (docs/decisions/client-no-peek.md).
+    // Datagrams of one larger message (a link with many VFs) fit up to
+    // RECV_BUFFER; a longer one fails with NLE_MSG_TRUNC, not cut short.
     lib.nl_socket_disable_msg_peek(s);
+    lib.nl_socket_set_msg_buf_size(s, RECV_BUFFER);
     extAck.install(s);
     sockets.set(protocol, s);
     sk = s;
@@ -113,6 +118,10 @@ function dumpOnce(kind: DumpKind, opts: DumpOptions, onBatch: (data: Uint8Array,
 
 function dumpError(code: number, kind: DumpKind, attempts: number): NlError {
   const e = core.runtime.error(-code, `${kind} dump`);
+  if (code === -NLE_MSGSIZE) {
+    return new NlError(e.code, e.nleName,
+      'the kernel ended the dump early: an object is larger than the 32 KiB it puts in one datagram', e.call);
+  }
   if (code !== -NLE_DUMP_INTR) return e;
   const times = attempts === 1 ? '' : ` ${attempts} times in a row`;
   return new NlError(e.code, e.nleName, `the kernel interrupted the dump (its tables changed meanwhile)${times}`, e.call);
