@@ -132,8 +132,28 @@ function dumpError(code: number, kind: DumpKind, attempts: number): NlError {
 
 // --- requests ------------------------------------------------------------------------------
 
+/**
+ * libnl builds a request in nlmsg_set_default_size() bytes, getpagesize()
+ * (4 KiB) unless changed, and refuses one that needs more with NLE_MSGSIZE
+ * before sending anything: a route of a few hundred nexthops. Such a request
+ * is built once more in 64 KiB, as much as one attribute can hold (nla_len
+ * is 16 bits); every other request keeps its 4 KiB calloc().
+ */
+const REQUEST_BYTES = 4096;
+const LARGE_REQUEST_BYTES = 64 * 1024;
+
 function send(what: string, fn: () => unknown): void {
-  extAck.run(what, fn);
+  try {
+    extAck.run(what, fn);
+  } catch (e) {
+    if (!(e instanceof NlError) || e.code !== NLE_MSGSIZE) throw e;
+    lib.nlmsg_set_default_size(LARGE_REQUEST_BYTES);
+    try {
+      extAck.run(what, fn);
+    } finally {
+      lib.nlmsg_set_default_size(REQUEST_BYTES);
+    }
+  }
 }
 
 function linkByRef(s: Scope, ref: LinkRef, what: string): RtnlLink {
