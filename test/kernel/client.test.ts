@@ -275,7 +275,7 @@ describe.skipIf(!!kernelSkipReason)('NetlinkClient', () => {
   });
 
   it('a dump of many batches: stream and list equal ip route, other calls and streams go on in the middle', async () => {
-    // 3,000 routes are about ten 64 KiB batches, more than the worker may send ahead (dump_pacing.ts).
+    // 3,000 routes are about twenty 32 KiB batches, more than the worker may send ahead (dump_pacing.ts).
     sh(ns, 'ip', 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
     sh(ns, 'ip', 'link', 'set', 'd0', 'up');
     sh(ns, 'ip', 'address', 'add', '192.0.2.1/24', 'dev', 'd0');
