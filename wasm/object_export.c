@@ -664,11 +664,11 @@ static int parse_valid(struct nl_msg *msg, void *arg)
 }
 
 /*
- * A dump the kernel could not finish still ends in NLMSG_DONE, with the
- * error as its payload: a route larger than a dump's datagram (32 KiB at
- * most) gives EMSGSIZE, and every object after it is missing. libnl 3.7
- * takes any NLMSG_DONE for the end of a complete dump; here the error
- * fails the dump instead.
+ * A dump the kernel could not finish may still end in NLMSG_DONE, with the
+ * error as its payload: a route larger than the reader's datagrams gave
+ * EMSGSIZE (libnl's 16 KiB reads, with MSG_PEEK), and every object after it
+ * was missing. libnl 3.7 takes any NLMSG_DONE for the end of a complete
+ * dump; here the error fails the dump instead.
  */
 static int dump_finished(struct nl_msg *msg, void *arg)
 {

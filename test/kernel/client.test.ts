@@ -335,7 +335,8 @@ describe.skipIf(!!kernelSkipReason)('NetlinkClient', () => {
     sh(ns, 'ip', 'address', 'add', '10.1.0.1/16', 'dev', 'd0');
     // 1,200 nexthops, about 19 KiB of RTA_MULTIPATH. The kernel sizes a dump's
     // datagrams by its reader's buffer; with libnl's default (16 KiB) it ends
-    // the dump at this route with EMSGSIZE, which libnl takes for its end.
+    // the dump at this route (NLMSG_DONE carrying 0, or EMSGSIZE, which libnl
+    // does not read), leaving out the route and everything after it.
     const gateways = Array.from({ length: 1200 }, (_, i) => `10.1.${(i + 2) >> 8}.${(i + 2) & 255}`);
     addMultipath(ns, '198.51.100.0/24', 'd0', gateways);
     // The local table comes after the main table in a dump; ip asks the kernel for it alone.

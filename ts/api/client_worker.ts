@@ -120,7 +120,7 @@ function dumpError(code: number, kind: DumpKind, attempts: number): NlError {
   const e = core.runtime.error(-code, `${kind} dump`);
   if (code === -NLE_MSGSIZE) {
     return new NlError(e.code, e.nleName,
-      'the kernel ended the dump early: an object is larger than the 32 KiB it puts in one datagram', e.call);
+      'the kernel ended the dump early (EMSGSIZE): an object did not fit in one of its datagrams', e.call);
   }
   if (code !== -NLE_DUMP_INTR) return e;
   const times = attempts === 1 ? '' : ` ${attempts} times in a row`;
