@@ -11,15 +11,18 @@ it says what held the CPUs, and whether another CPU sat idle meanwhile.
 The event-loop delay the bench reports is these gaps seen from inside: a
 timer that should have fired while the thread slept or waited.
 
-  perf record -e sched:sched_switch,sched:sched_wakeup -a -o sched.data -- \\
-    sh -c 'yes route | head -16 | ip netns exec nlbench-routes-100k \\
-      node --import tsx bench/client_dump.ts stream read-ahead'
+  perf record -k CLOCK_MONOTONIC -e sched:sched_switch,sched:sched_wakeup \\
+    -a -o sched.data -- node your_dumps.mjs
   perf script -i sched.data -F comm,tid,cpu,time,event,trace \\
-    | python3 bench/sched_gaps.py [main tid]
+    | python3 bench/sched_gaps.py [--between START END] [TID]
 
-Without a tid, the main thread is the lowest-numbered thread named "node"
-(the first one the process made).
+--between keeps the waits that begin between two times, in seconds as
+perf prints them; with -k CLOCK_MONOTONIC these are the process's
+process.hrtime() / 1e9, so a script can print the span of its dumps and
+leave its start-up out. Without a TID, the main thread is the
+lowest-numbered thread named "node" (the first one the process made).
 """
+import argparse
 import re
 import sys
 
@@ -64,9 +67,11 @@ def main_tid(events):
 def off_cpu_spells(events, tid):
     """(switched out, woken or None, switched in, target cpu) for each time `tid` was off a CPU."""
     spells, out, woken, target = [], None, None, None
-    for t, _, kind, f in events:
+    for t, cpu, kind, f in events:
         if kind == 'switch' and f[1] == tid:
-            out, woken, target = t, None, None
+            # Preempted (state R): runnable from the moment it was switched out.
+            out = t
+            woken, target = (t, cpu) if f[2].startswith('R') else (None, None)
         elif kind == 'wakeup' and f[0] == tid and out is not None and woken is None:
             woken, target = t, f[1]
         elif kind == 'switch' and f[4] == tid and out is not None:
@@ -94,9 +99,15 @@ def cpu_holders(events, start, end):
 
 
 def main():
+    args = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    args.add_argument('--between', nargs=2, type=float, metavar=('START', 'END'),
+                      default=(float('-inf'), float('inf')))
+    args.add_argument('tid', nargs='?', type=int)
+    opts = args.parse_args()
     events = read_events(sys.stdin)
-    tid = int(sys.argv[1]) if len(sys.argv) > 1 else main_tid(events)
-    spells = off_cpu_spells(events, tid)
+    tid = opts.tid if opts.tid is not None else main_tid(events)
+    start, end = opts.between
+    spells = [s for s in off_cpu_spells(events, tid) if start <= s[0] <= end]
     waits = sorted(((i - w, w, i, cpu) for _, w, i, cpu in spells if w is not None),
                    reverse=True)
     long = [x for x in waits if x[0] > LONG_WAIT]
@@ -110,7 +121,7 @@ def main():
         if other_idle > 0.001:
             idle_too += 1
         if n < SHOWN:
-            print(f'  waited {wait * 1000:.2f} ms for cpu{target}; meanwhile')
+            print(f'  at {woken:.3f} s, waited {wait * 1000:.2f} ms for cpu{target}; meanwhile')
             for cpu in sorted(held):
                 top = sorted(held[cpu].items(), key=lambda kv: -kv[1])[:3]
                 print(f'    cpu{cpu}: ' + ', '.join(f'{who} {d * 1000:.2f} ms' for who, d in top))
