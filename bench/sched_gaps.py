@@ -12,15 +12,16 @@ The event-loop delay the bench reports is these gaps seen from inside: a
 timer that should have fired while the thread slept or waited.
 
   perf record -k CLOCK_MONOTONIC -e sched:sched_switch,sched:sched_wakeup \\
-    -a -o sched.data -- node your_dumps.mjs
+    -a -o sched.data -- ip netns exec nlbench-routes-100k \\
+    node --import tsx bench/traced_dumps.ts [read-ahead]
   perf script -i sched.data -F comm,tid,cpu,time,event,trace \\
     | python3 bench/sched_gaps.py [--between START END] [TID]
 
 --between keeps the waits that begin between two times, in seconds as
-perf prints them; with -k CLOCK_MONOTONIC these are the process's
-process.hrtime() / 1e9, so a script can print the span of its dumps and
-leave its start-up out. Without a TID, the main thread is the
-lowest-numbered thread named "node" (the first one the process made).
+perf prints them; with -k CLOCK_MONOTONIC these are process.hrtime()'s,
+and bench/traced_dumps.ts prints its timed dumps' span so, leaving its
+start-up out. Without a TID, the main thread is the lowest-numbered
+thread named "node" (the first one the process made).
 """
 import argparse
 import re
