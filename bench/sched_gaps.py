@@ -17,7 +17,7 @@ timer that should have fired while the thread slept or waited.
   perf script -i sched.data -F comm,tid,cpu,time,event,trace \\
     | python3 bench/sched_gaps.py [--between START END] [TID]
 
---between keeps the waits that begin between two times, in seconds as
+--between keeps the times off a CPU that begin between two times, in seconds as
 perf prints them; with -k CLOCK_MONOTONIC these are process.hrtime()'s,
 and bench/traced_dumps.ts prints its timed dumps' span so, leaving its
 start-up out. Without a TID, the main thread is the lowest-numbered
@@ -26,6 +26,7 @@ thread named "node" (the first one the process made).
 import argparse
 import re
 import sys
+from collections import defaultdict
 
 LONG_WAIT = 0.002  # seconds of run-queue wait counted as a stall
 SHOWN = 8
@@ -83,19 +84,18 @@ def off_cpu_spells(events, tid):
 
 def cpu_holders(events, start, end):
     """For each CPU: the threads that ran on it in [start, end] and for how long."""
-    running, held = {}, {}
+    running, held = {}, defaultdict(lambda: defaultdict(float))
     for t, cpu, kind, f in events:
         if kind != 'switch':
             continue
         if t > end:
             break
-        who = f'{f[3]}/{f[4]}' if f[4] else 'idle'
         if t > start and cpu in running:
             since, prev = running[cpu]
-            held.setdefault(cpu, {})[prev] = held.get(cpu, {}).get(prev, 0) + t - max(since, start)
-        running[cpu] = (t, who)
+            held[cpu][prev] += t - max(since, start)
+        running[cpu] = (t, f'{f[3]}/{f[4]}' if f[4] else 'idle')
     for cpu, (since, who) in running.items():
-        held.setdefault(cpu, {})[who] = held.get(cpu, {}).get(who, 0) + end - max(since, start)
+        held[cpu][who] += end - max(since, start)
     return held
 
 
