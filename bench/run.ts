@@ -26,11 +26,18 @@ import { barChart } from './svg.js';
 import type { DumpKind } from './child.js';
 import type { Summary } from './facade.js';
 
-/** Least warm-up dumps and timed rounds, by scenario size. */
-function plan(s: Scenario): { warmup: number; reps: number } {
-  if (s.count >= 100_000) return { warmup: 1, reps: 5 };
-  if (s.count >= 10_000) return { warmup: 2, reps: 11 };
-  return { warmup: 3, reps: 21 };
+/**
+ * Least warm-up dumps, timed rounds and dumps per turn, by scenario size.
+ * A dump of a small table takes well under a millisecond, and the first
+ * one of a turn runs with caches the other contenders' dumps have just
+ * filled: it measures how a process fares cold, not how fast it dumps. So
+ * each turn there is a burst of dumps; the first is reported on its own,
+ * the median is over the rest (warm, as the issue measures).
+ */
+function plan(s: Scenario): { warmup: number; reps: number; burst: number } {
+  if (s.count >= 100_000) return { warmup: 1, reps: 5, burst: 1 };
+  if (s.count >= 10_000) return { warmup: 2, reps: 11, burst: 1 };
+  return { warmup: 3, reps: 21, burst: 5 };
 }
 
 /**
@@ -92,13 +99,22 @@ class Running {
   }
 
   async dump(kind: DumpKind): Promise<Sample> {
-    this.proc.stdin.write(`${kind}\n`);
-    const line = await this.nextLine();
-    if (line === null) throw new Error(`${this.contender.label} ended:\n${this.stderr}`);
-    const [items, ns, eld, p99] = line.trim().split(/\s+/).map(Number);
-    if (!Number.isFinite(items) || !Number.isFinite(ns)) throw new Error(`${this.contender.label}: bad answer ${line}`);
-    return { items, seconds: ns / 1e9, eventLoopDelayMs: eld === undefined ? undefined : eld / 1e6,
-      eventLoopDelayP99Ms: p99 === undefined ? undefined : p99 / 1e6 };
+    return (await this.dumps(kind, 1))[0];
+  }
+
+  /** `n` dumps back to back: the requests are written at once, so none waits for this process. */
+  async dumps(kind: DumpKind, n: number): Promise<Sample[]> {
+    this.proc.stdin.write(`${kind}\n`.repeat(n));
+    const out: Sample[] = [];
+    for (let i = 0; i < n; i++) {
+      const line = await this.nextLine();
+      if (line === null) throw new Error(`${this.contender.label} ended:\n${this.stderr}`);
+      const [items, ns, eld, p99] = line.trim().split(/\s+/).map(Number);
+      if (!Number.isFinite(items) || !Number.isFinite(ns)) throw new Error(`${this.contender.label}: bad answer ${line}`);
+      out.push({ items, seconds: ns / 1e9, eventLoopDelayMs: eld === undefined ? undefined : eld / 1e6,
+        eventLoopDelayP99Ms: p99 === undefined ? undefined : p99 / 1e6 });
+    }
+    return out;
   }
 
   /** VmHWM of the process (ip netns exec execs the contender: same pid). */
@@ -122,7 +138,10 @@ interface Result {
   label: string;
   items: number;
   samples: number[];
+  /** Over the warm dumps: all of them, or all but each turn's first when turns are bursts. */
   median: number;
+  /** The median of each turn's first dump, when turns are bursts. */
+  firstOfTurnMedian?: number;
   min: number;
   max: number;
   rssKb: number;
@@ -170,11 +189,14 @@ async function runScenario(s: Scenario, contenders: readonly Contender[], reps: 
     }
     const rounds = reps ?? p.reps;
     const samples = new Map<Running, Sample[]>(running.map((r) => [r, []]));
+    const firsts = new Map<Running, number[]>(running.map((r) => [r, []]));
     for (let round = 0; round < rounds; round++) {
       process.stderr.write('.');
       for (let k = 0; k < running.length; k++) {
         const r = running[(k + round) % running.length];
-        samples.get(r)?.push(await r.dump(s.kind));
+        const [first, ...rest] = await r.dumps(s.kind, p.burst);
+        if (p.burst > 1) firsts.get(r)?.push(first.seconds);
+        samples.get(r)?.push(...(p.burst > 1 ? rest : [first]));
       }
     }
     process.stderr.write('\n');
@@ -182,6 +204,7 @@ async function runScenario(s: Scenario, contenders: readonly Contender[], reps: 
     for (const r of running) {
       const ss = samples.get(r) ?? [];
       const times = ss.map((x) => x.seconds);
+      const first = firsts.get(r) ?? [];
       const eld = ss.map((x) => x.eventLoopDelayMs).filter((x): x is number => x !== undefined);
       const p99 = ss.map((x) => x.eventLoopDelayP99Ms).filter((x): x is number => x !== undefined);
       results.push({
@@ -190,6 +213,7 @@ async function runScenario(s: Scenario, contenders: readonly Contender[], reps: 
         items: ss[0]?.items ?? 0,
         samples: times,
         median: median(times),
+        firstOfTurnMedian: first.length ? median(first) : undefined,
         min: Math.min(...times),
         max: Math.max(...times),
         rssKb: r.peakRssKb(),
@@ -211,14 +235,19 @@ function printScenario(rep: ScenarioReport): void {
   console.log(`\n## ${rep.scenario.name}: ${[...counts].join(' / ')} items ` +
     `(namespace filled in ${rep.fillSeconds.toFixed(2)} s)${counts.size > 1 ? '  ITEM COUNTS DIFFER' : ''}`);
   const w = Math.max(34, ...rep.results.map((r) => r.label.length + 2));
-  console.log(`${'contender'.padEnd(w)}${'median'.padStart(10)}${'vs raw'.padStart(9)}${'min'.padStart(10)}` +
+  const bursts = rep.results.some((r) => r.firstOfTurnMedian !== undefined);
+  if (bursts) console.log("median: over each turn's dumps but the first; 1st of turn: the median of those firsts");
+  console.log(`${'contender'.padEnd(w)}${'median'.padStart(10)}${'vs raw'.padStart(9)}` +
+    `${bursts ? '1st of turn'.padStart(13) : ''}${'min'.padStart(10)}` +
     `${'max'.padStart(10)}${'peak RSS'.padStart(13)}${'EL max'.padStart(10)}${'EL p99'.padStart(9)}${'items'.padStart(9)}`);
   for (const r of rep.results) {
     const rss = r.helperRssKb !== undefined ? `${fmtMb(r.rssKb)}+${(r.helperRssKb / 1024).toFixed(0)}` : fmtMb(r.rssKb);
     const eld = r.eventLoopDelayMaxMs !== undefined ? `${r.eventLoopDelayMaxMs.toFixed(1)} ms` : '—';
     const p99 = r.eventLoopDelayP99Ms !== undefined ? `${r.eventLoopDelayP99Ms.toFixed(1)} ms` : '—';
     console.log(`${r.label.padEnd(w)}${fmtTime(r.median).padStart(10)}` +
-      `${(raw ? `${(r.median / raw).toFixed(1)}×` : '—').padStart(9)}${fmtTime(r.min).padStart(10)}` +
+      `${(raw ? `${(r.median / raw).toFixed(1)}×` : '—').padStart(9)}` +
+      `${bursts ? (r.firstOfTurnMedian !== undefined ? fmtTime(r.firstOfTurnMedian) : '—').padStart(13) : ''}` +
+      `${fmtTime(r.min).padStart(10)}` +
       `${fmtTime(r.max).padStart(10)}${rss.padStart(13)}${eld.padStart(10)}${p99.padStart(9)}${String(r.items).padStart(9)}`);
   }
 }
@@ -245,8 +274,13 @@ function targets(reports: readonly ScenarioReport[], facade: ReturnType<typeof r
       const w = rep.results.find((r) => r.id === id);
       if (!native || !w) continue;
       const ratio = w.median / native.median;
-      out.push({ what: `${rep.scenario.name}: ${id} / libnl native (same source) ≤ 1.25×`,
+      const burst = w.firstOfTurnMedian !== undefined && native.firstOfTurnMedian !== undefined;
+      out.push({ what: `${rep.scenario.name}: ${id} / libnl native (same source) ≤ 1.25×${burst ? ', warm' : ''}`,
         value: `${ratio.toFixed(2)}×`, met: ratio <= 1.25 });
+      if (!burst) continue;
+      const first = (w.firstOfTurnMedian as number) / (native.firstOfTurnMedian as number);
+      out.push({ what: `${rep.scenario.name}: ${id} / libnl native (same source) ≤ 1.25×, first dump of a turn`,
+        value: `${first.toFixed(2)}×`, met: first <= 1.25 });
     }
   }
   const debian = find('routes-100k', 'debian');
