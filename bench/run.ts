@@ -236,7 +236,7 @@ function printScenario(rep: ScenarioReport): void {
     `(namespace filled in ${rep.fillSeconds.toFixed(2)} s)${counts.size > 1 ? '  ITEM COUNTS DIFFER' : ''}`);
   const w = Math.max(34, ...rep.results.map((r) => r.label.length + 2));
   const bursts = rep.results.some((r) => r.firstOfTurnMedian !== undefined);
-  if (bursts) console.log("median: over each turn's dumps but the first; 1st of turn: the median of those firsts");
+  if (bursts) console.log("median, min, max, EL: over each turn's dumps but the first; 1st of turn: the median of those firsts");
   console.log(`${'contender'.padEnd(w)}${'median'.padStart(10)}${'vs raw'.padStart(9)}` +
     `${bursts ? '1st of turn'.padStart(13) : ''}${'min'.padStart(10)}` +
     `${'max'.padStart(10)}${'peak RSS'.padStart(13)}${'EL max'.padStart(10)}${'EL p99'.padStart(9)}${'items'.padStart(9)}`);
