@@ -71,15 +71,18 @@ async function byMessage(w: Worker, busyUs: number): Promise<number[]> {
   return out;
 }
 
-async function byWaitAsync(shared: SharedArrayBuffer, busyUs: number): Promise<number[]> {
-  const ctl = new Int32Array(shared, 0, 4);
-  const stamp = new BigInt64Array(shared, 16, 1);
+/** Asks BY_ATOMICS's worker to be busy for `us` (negative: to stop). */
+function ask(ctl: Int32Array, us: number): void {
+  Atomics.store(ctl, 1, us);
+  Atomics.add(ctl, 2, 1);
+  Atomics.notify(ctl, 2);
+}
+
+async function byWaitAsync(ctl: Int32Array, stamp: BigInt64Array, busyUs: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const wait = waitAsync(ctl, 0, Atomics.load(ctl, 0));
-    Atomics.store(ctl, 1, busyUs);
-    Atomics.add(ctl, 2, 1);
-    Atomics.notify(ctl, 2);
+    ask(ctl, busyUs);
     await wait.value;
     out.push(Number(process.hrtime.bigint() - stamp[0]) / 1000);
   }
@@ -94,12 +97,11 @@ for (const us of BUSY_US) {
 await messages.terminate();
 
 const shared = new SharedArrayBuffer(32);
+const ctl = new Int32Array(shared, 0, 4);
+const stamp = new BigInt64Array(shared, 16, 1);
 const atomics = new Worker(BY_ATOMICS, { eval: true, workerData: shared });
 for (const us of BUSY_US) {
-  console.log(`${`${us} µs`.padEnd(14)}${'Atomics.waitAsync'.padEnd(20)}${summary(await byWaitAsync(shared, us))}`);
+  console.log(`${`${us} µs`.padEnd(14)}${'Atomics.waitAsync'.padEnd(20)}${summary(await byWaitAsync(ctl, stamp, us))}`);
 }
-const ctl = new Int32Array(shared, 0, 4);
-Atomics.store(ctl, 1, -1);
-Atomics.add(ctl, 2, 1);
-Atomics.notify(ctl, 2);
+ask(ctl, -1);
 await atomics.terminate();
