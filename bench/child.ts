@@ -5,8 +5,8 @@
  * contender measures it). The C and Python contenders speak the same
  * protocol on their own.
  */
-import type { IntervalHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { withLoopDelay } from './loop_delay.js';
 
 export type DumpKind = 'route' | 'link';
 
@@ -19,10 +19,6 @@ export interface DumpResult {
   eventLoopDelayP99Ns?: number;
 }
 
-/** What a dump's event-loop delay histogram says, for a DumpResult. */
-export function loopDelay(h: IntervalHistogram): Pick<DumpResult, 'eventLoopDelayNs' | 'eventLoopDelayP99Ns'> {
-  return { eventLoopDelayNs: h.max, eventLoopDelayP99Ns: h.percentile(99) };
-}
 
 /** Serves dumps until stdin ends, then runs `close`. */
 export async function serve(dump: (kind: DumpKind) => Promise<DumpResult>,
@@ -43,4 +39,10 @@ export async function timed(run: () => Promise<number> | number): Promise<DumpRe
   const t0 = process.hrtime.bigint();
   const items = await run();
   return { items, ns: process.hrtime.bigint() - t0 };
+}
+
+/** timed(), with the event-loop delay measured over the dump (bench/loop_delay.ts). */
+export async function timedWithLoopDelay(run: () => Promise<number> | number): Promise<DumpResult> {
+  const { value, delay } = await withLoopDelay(() => timed(run));
+  return { ...value, eventLoopDelayNs: delay.maxNs, eventLoopDelayP99Ns: delay.p99Ns };
 }

@@ -10,9 +10,8 @@
  * With "read-ahead" after the mode, the client's worker receives dumps
  * ahead of libnl (ClientOptions.readAhead). The event-loop delay during each dump is measured too.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NetlinkClient } from '../dist/index.js';
-import { loopDelay, serve, timed, type DumpKind } from './child.js';
+import { serve, timedWithLoopDelay, type DumpKind } from './child.js';
 
 const mode = process.argv[2];
 if (mode !== 'list' && mode !== 'stream') throw new Error('usage: client_dump.ts list|stream [read-ahead]');
@@ -28,12 +27,4 @@ async function dump(kind: DumpKind): Promise<number> {
   return n;
 }
 
-// 1 ms is the finest resolution: a stall shorter than that is not seen.
-const delay = monitorEventLoopDelay({ resolution: 1 });
-await serve(async (kind) => {
-  delay.reset();
-  delay.enable();
-  const r = await timed(() => dump(kind));
-  delay.disable();
-  return { ...r, ...loopDelay(delay) };
-}, () => client.close());
+await serve((kind) => timedWithLoopDelay(() => dump(kind)), () => client.close());

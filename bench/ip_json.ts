@@ -6,9 +6,8 @@
  * event-loop delay measures the JSON.parse stall.
  */
 import { execFile } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { loopDelay, serve, timed, type DumpKind } from './child.js';
+import { serve, timedWithLoopDelay, type DumpKind } from './child.js';
 
 const run = promisify(execFile);
 const ARGS: Record<DumpKind, string[]> = {
@@ -16,14 +15,7 @@ const ARGS: Record<DumpKind, string[]> = {
   link: ['-j', 'link', 'show'],
 };
 
-const delay = monitorEventLoopDelay({ resolution: 1 });
-await serve(async (kind) => {
-  delay.reset();
-  delay.enable();
-  const r = await timed(async () => {
-    const { stdout } = await run('ip', ARGS[kind], { maxBuffer: 1 << 30 });
-    return (JSON.parse(stdout) as unknown[]).length;
-  });
-  delay.disable();
-  return { ...r, ...loopDelay(delay) };
-});
+await serve((kind) => timedWithLoopDelay(async () => {
+  const { stdout } = await run('ip', ARGS[kind], { maxBuffer: 1 << 30 });
+  return (JSON.parse(stdout) as unknown[]).length;
+}));

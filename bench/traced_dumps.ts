@@ -8,8 +8,8 @@
  *   perf record -k CLOCK_MONOTONIC -e sched:sched_switch,sched:sched_wakeup -a \
  *     -o sched.data -- ip netns exec NS node --import tsx bench/traced_dumps.ts [read-ahead]
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NetlinkClient } from '../dist/index.js';
+import { withLoopDelay } from './loop_delay.js';
 
 const WARM_UP = 4;
 const TIMED = 12;
@@ -25,13 +25,13 @@ const times: number[] = [];
 const delays: number[] = [];
 const start = process.hrtime.bigint();
 for (let i = 0; i < TIMED; i++) {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  const t = performance.now();
-  await dump();
-  times.push(performance.now() - t);
-  h.disable();
-  delays.push(h.max / 1e6);
+  const { value: ms, delay } = await withLoopDelay(async () => {
+    const t = performance.now();
+    await dump();
+    return performance.now() - t;
+  });
+  times.push(ms);
+  delays.push(delay.maxNs / 1e6);
 }
 const end = process.hrtime.bigint();
 await client.close();

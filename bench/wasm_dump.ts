@@ -11,9 +11,8 @@
  *
  * Freeing the cache is not timed (as in libnl_dump.c).
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AF_INET, AF_UNSPEC, Libnl, NETLINK_ROUTE, openLibnl } from '../dist/index.js';
-import { loopDelay, serve, timed, type DumpKind } from './child.js';
+import { serve, timed, timedWithLoopDelay, type DumpKind } from './child.js';
 
 const mode = process.argv[2];
 
@@ -34,20 +33,15 @@ if (mode === 'sync') {
   const lib = await Libnl.spawn({ readAhead: process.argv[3] === 'read-ahead' });
   const sk = await lib.nl_socket_alloc();
   await lib.nl_connect(sk, NETLINK_ROUTE);
-  // 1 ms is the finest resolution: a stall shorter than that is not seen.
-  const delay = monitorEventLoopDelay({ resolution: 1 });
   await serve(async (kind: DumpKind) => {
     let cache;
-    delay.reset();
-    delay.enable();
-    const r = await timed(async () => {
+    const r = await timedWithLoopDelay(async () => {
       cache = kind === 'route' ? await lib.rtnl_route_alloc_cache(sk, AF_INET, 0)
         : await lib.rtnl_link_alloc_cache(sk, AF_UNSPEC);
       return lib.nl_cache_nitems(cache);
     });
-    delay.disable();
     await lib.release(cache ?? null);
-    return { ...r, ...loopDelay(delay) };
+    return r;
   }, () => lib.close());
 } else {
   throw new Error('usage: wasm_dump.ts sync|spawn [read-ahead]');
