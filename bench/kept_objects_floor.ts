@@ -1,0 +1,88 @@
+/**
+ * The floor for `list()`'s event-loop delay: a main thread that builds
+ * 100k route-shaped objects itself, 500 per turn of the event loop as the
+ * client hands them out, with no worker, no netlink and no decoder, and
+ * measured as the contenders are (bench/loop_delay.ts: the largest delay
+ * per dump).
+ *
+ * "collected" keeps every object until the dump ends, as `list()` does;
+ * "per turn" drops each turn's objects, as a `stream()` consumer that only
+ * counts them does. Each runs with 0 and 1 other threads spinning (the
+ * client's worker is one busy thread). The objects are literals in this
+ * file, of the client's Route shape (docs/benchmark.md, "The event-loop
+ * delay"): if collecting them costs the same delays here, those delays are
+ * V8's young-generation collections copying objects that survive, not the
+ * client's work.
+ *
+ *   node --import tsx bench/kept_objects_floor.ts
+ */
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { withLoopDelay } from './loop_delay.js';
+
+const OBJECTS = 100_000;
+const PER_TURN = 500;
+const DUMPS = 12;
+
+const SPIN = `
+const { workerData } = require('node:worker_threads');
+const stop = new Int32Array(workerData);
+let x = 0;
+while (!Atomics.load(stop, 0)) for (let i = 0; i < 1e5; i++) x += i;
+`;
+
+/** Address text as the decoder makes it: a fresh string from bytes. */
+const text = Buffer.from('198.18.1.243192.0.2.2');
+
+function route(): object {
+  return {
+    family: 2, table: 254, protocol: 'boot', scope: 'global', type: 'unicast',
+    dst: text.toString('latin1', 0, 12), priority: 0, tos: 0, flags: 0,
+    metrics: {},
+    nexthops: [{ ifindex: 3, gateway: text.toString('latin1', 12, 21), weight: 1, flags: 0 }],
+  };
+}
+
+interface Dump { ms: number; largestDelayMs: number }
+
+async function dump(collect: boolean): Promise<Dump> {
+  const { value: ms, delay } = await withLoopDelay(async () => {
+    const start = performance.now();
+    const all: object[] = [];
+    let turn: object[] = [];
+    for (let i = 0; i < OBJECTS; i++) {
+      (collect ? all : turn).push(route());
+      if ((i + 1) % PER_TURN === 0) {
+        turn = [];
+        await nextTurn();
+      }
+    }
+    return performance.now() - start;
+  });
+  return { ms, largestDelayMs: delay.maxNs / 1e6 };
+}
+
+async function measure(collect: boolean, spinning: number): Promise<Dump[]> {
+  const stop = new SharedArrayBuffer(4);
+  const workers = Array.from({ length: spinning }, () => new Worker(SPIN, { eval: true, workerData: stop }));
+  await sleep(300);
+  const dumps: Dump[] = [];
+  for (let d = 0; d < DUMPS; d++) dumps.push(await dump(collect));
+  Atomics.store(new Int32Array(stop), 0, 1);
+  await Promise.all(workers.map((w) => new Promise((done) => w.once('exit', done))));
+  return dumps;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const ms = (x: number): string => `${x.toFixed(1).padStart(6)} ms`;
+
+console.log(`${OBJECTS} route-shaped objects built on the main thread, ${PER_TURN} per turn, ${DUMPS} dumps each`);
+console.log('objects     spinning   time/dump   largest delay: median       max');
+for (const collect of [true, false]) {
+  for (const spinning of [0, 1]) {
+    const d = await measure(collect, spinning);
+    const delays = d.map((x) => x.largestDelayMs);
+    console.log(`${(collect ? 'collected' : 'per turn').padEnd(11)} ${String(spinning).padStart(8)} ${ms(median(d.map((x) => x.ms)))}`
+      + `                ${ms(median(delays))} ${ms(Math.max(...delays))}`);
+  }
+}
