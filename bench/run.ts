@@ -298,14 +298,14 @@ function targets(reports: readonly ScenarioReport[], facade: ReturnType<typeof r
       if (!raw || !stream) continue;
       const ratio = stream.median / raw.median;
       out.push({ what: `${scenario}: ${id} / raw read ≤ ${limit}×`,
-        value: `${ratio.toFixed(1)}×`, met: ratio <= limit });
+        value: `${ratio.toFixed(2)}×`, met: ratio <= limit });
       if (scenario !== 'routes-100k') continue;
       for (const peer of ['ip-json', 'netlink-npm']) {
         const p = find(scenario, peer);
         if (!p) continue;
         const speedup = p.median / stream.median;
         out.push({ what: `${scenario}: ${id} ≥ 3× faster than ${peer}`,
-          value: `${speedup.toFixed(1)}×`, met: speedup >= 3 });
+          value: `${speedup.toFixed(2)}×`, met: speedup >= 3 });
       }
     }
   }
