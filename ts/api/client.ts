@@ -106,6 +106,14 @@ class Connection {
   }
 }
 
+/**
+ * Each kind's `list()` resolves to every object at once; `stream()` hands
+ * them out as their batches arrive. For tables of many thousand objects
+ * prefer `stream()`: objects a program keeps are copied by V8's
+ * young-generation collections, which stall the event loop for about 10 ms
+ * at a time while 100k of them are collected (docs/benchmark.md; node's
+ * `--max-semi-space-size=1` shortens those stalls).
+ */
 export class NetlinkClient {
   private conn: Connection | undefined;
   private closed = false;
