@@ -16,20 +16,13 @@
  *
  *   node --import tsx bench/kept_objects_floor.ts
  */
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { withLoopDelay } from './loop_delay.js';
+import { whileSpinning } from './spinning_threads.js';
 
 const OBJECTS = 100_000;
 const PER_TURN = 500;
 const DUMPS = 12;
-
-const SPIN = `
-const { workerData } = require('node:worker_threads');
-const stop = new Int32Array(workerData);
-let x = 0;
-while (!Atomics.load(stop, 0)) for (let i = 0; i < 1e5; i++) x += i;
-`;
 
 /** Address text as the decoder makes it: a fresh string from bytes. */
 const text = Buffer.from('198.18.1.243192.0.2.2');
@@ -63,14 +56,11 @@ async function dump(collect: boolean): Promise<Dump> {
 }
 
 async function measure(collect: boolean, spinning: number): Promise<Dump[]> {
-  const stop = new SharedArrayBuffer(4);
-  const workers = Array.from({ length: spinning }, () => new Worker(SPIN, { eval: true, workerData: stop }));
-  await sleep(300);
-  const dumps: Dump[] = [];
-  for (let d = 0; d < DUMPS; d++) dumps.push(await dump(collect));
-  Atomics.store(new Int32Array(stop), 0, 1);
-  await Promise.all(workers.map((w) => new Promise((done) => w.once('exit', done))));
-  return dumps;
+  return whileSpinning(spinning, async () => {
+    const dumps: Dump[] = [];
+    for (let d = 0; d < DUMPS; d++) dumps.push(await dump(collect));
+    return dumps;
+  });
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];

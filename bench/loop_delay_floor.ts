@@ -10,34 +10,19 @@
  *
  *   node --import tsx bench/loop_delay_floor.ts
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import { withLoopDelay } from './loop_delay.js';
+import { whileSpinning } from './spinning_threads.js';
 
 const WINDOWS = 20;
 const WINDOW_MS = 80;
 
-const SPIN = `
-const { workerData } = require('node:worker_threads');
-const stop = new Int32Array(workerData);
-let x = 0;
-while (!Atomics.load(stop, 0)) for (let i = 0; i < 1e5; i++) x += i;
-`;
-
 async function largestDelays(spinning: number): Promise<number[]> {
-  const stop = new SharedArrayBuffer(4);
-  const workers = Array.from({ length: spinning }, () => new Worker(SPIN, { eval: true, workerData: stop }));
-  await sleep(300);
-  const largest: number[] = [];
-  for (let w = 0; w < WINDOWS; w++) {
-    const h = monitorEventLoopDelay({ resolution: 1 });
-    h.enable();
-    await sleep(WINDOW_MS);
-    h.disable();
-    largest.push(h.max / 1e6);
-  }
-  Atomics.store(new Int32Array(stop), 0, 1);
-  await Promise.all(workers.map((w) => new Promise((done) => w.once('exit', done))));
+  const largest = await whileSpinning(spinning, async () => {
+    const windows: number[] = [];
+    for (let w = 0; w < WINDOWS; w++) windows.push((await withLoopDelay(() => sleep(WINDOW_MS))).delay.maxNs / 1e6);
+    return windows;
+  });
   return largest.sort((a, b) => a - b);
 }
 
