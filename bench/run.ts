@@ -147,6 +147,8 @@ interface Result {
   rssKb: number;
   helperRssKb?: number;
   eventLoopDelayMaxMs?: number;
+  /** The median over dumps of each dump's largest delay: a typical dump's worst moment. */
+  eventLoopDelayMedianMaxMs?: number;
   /** The median over dumps of each dump's 99th percentile. */
   eventLoopDelayP99Ms?: number;
 }
@@ -219,6 +221,7 @@ async function runScenario(s: Scenario, contenders: readonly Contender[], reps: 
         rssKb: r.peakRssKb(),
         helperRssKb: r.contender.helperRssKb?.(netnsName(s), s.kind),
         eventLoopDelayMaxMs: eld.length ? Math.max(...eld) : undefined,
+        eventLoopDelayMedianMaxMs: eld.length ? median(eld) : undefined,
         eventLoopDelayP99Ms: p99.length ? median(p99) : undefined,
       });
     }
@@ -239,16 +242,18 @@ function printScenario(rep: ScenarioReport): void {
   if (bursts) console.log("median, min, max, EL: over each turn's dumps but the first; 1st of turn: the median of those firsts");
   console.log(`${'contender'.padEnd(w)}${'median'.padStart(10)}${'vs raw'.padStart(9)}` +
     `${bursts ? '1st of turn'.padStart(13) : ''}${'min'.padStart(10)}` +
-    `${'max'.padStart(10)}${'peak RSS'.padStart(13)}${'EL max'.padStart(10)}${'EL p99'.padStart(9)}${'items'.padStart(9)}`);
+    `${'max'.padStart(10)}${'peak RSS'.padStart(13)}${'EL max'.padStart(10)}${'EL med'.padStart(9)}` +
+    `${'EL p99'.padStart(9)}${'items'.padStart(9)}`);
   for (const r of rep.results) {
     const rss = r.helperRssKb !== undefined ? `${fmtMb(r.rssKb)}+${(r.helperRssKb / 1024).toFixed(0)}` : fmtMb(r.rssKb);
     const eld = r.eventLoopDelayMaxMs !== undefined ? `${r.eventLoopDelayMaxMs.toFixed(1)} ms` : '—';
+    const eldMedian = r.eventLoopDelayMedianMaxMs !== undefined ? `${r.eventLoopDelayMedianMaxMs.toFixed(1)} ms` : '—';
     const p99 = r.eventLoopDelayP99Ms !== undefined ? `${r.eventLoopDelayP99Ms.toFixed(1)} ms` : '—';
     console.log(`${r.label.padEnd(w)}${fmtTime(r.median).padStart(10)}` +
       `${(raw ? `${(r.median / raw).toFixed(1)}×` : '—').padStart(9)}` +
       `${bursts ? (r.firstOfTurnMedian !== undefined ? fmtTime(r.firstOfTurnMedian) : '—').padStart(13) : ''}` +
       `${fmtTime(r.min).padStart(10)}` +
-      `${fmtTime(r.max).padStart(10)}${rss.padStart(13)}${eld.padStart(10)}${p99.padStart(9)}${String(r.items).padStart(9)}`);
+      `${fmtTime(r.max).padStart(10)}${rss.padStart(13)}${eld.padStart(10)}${eldMedian.padStart(9)}${p99.padStart(9)}${String(r.items).padStart(9)}`);
   }
 }
 
@@ -321,7 +326,8 @@ function targets(reports: readonly ScenarioReport[], facade: ReturnType<typeof r
     const eld = r?.eventLoopDelayMaxMs;
     if (eld === undefined) continue;
     out.push({ what: `routes-100k: event-loop delay (max over dumps) of ${id} ≤ 5 ms`,
-      value: `${eld.toFixed(1)} ms (p99 ${r?.eventLoopDelayP99Ms?.toFixed(1) ?? '—'} ms)`, met: eld <= 5 });
+      value: `${eld.toFixed(1)} ms (median dump's largest ${r?.eventLoopDelayMedianMaxMs?.toFixed(1) ?? '—'} ms, ` +
+        `p99 ${r?.eventLoopDelayP99Ms?.toFixed(1) ?? '—'} ms)`, met: eld <= 5 });
   }
   if (facade) {
     const us = facade.trivialCallMs.median * 1000;
@@ -377,7 +383,7 @@ async function main(): Promise<void> {
   console.log(`# libnl-wasm benchmark (${new Date().toISOString()}, node ${process.version})`);
   console.log('median wall time per dump; "vs raw": ratio to the raw netlink read; peak RSS: VmHWM of the');
   console.log("contender's process (+ ip's own for ip -j); EL max: largest event-loop delay during any dump; " +
-    'EL p99: median over dumps of the 99th percentile.');
+    "EL med: median over dumps of each dump's largest; EL p99: median over dumps of the 99th percentile.");
   for (const rep of reports) printScenario(rep);
   const f = facade;
   console.log('\n## main thread (Libnl.spawn)');
