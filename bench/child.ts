@@ -19,7 +19,6 @@ export interface DumpResult {
   eventLoopDelayP99Ns?: number;
 }
 
-
 /** Serves dumps until stdin ends, then runs `close`. */
 export async function serve(dump: (kind: DumpKind) => Promise<DumpResult>,
   close: () => Promise<void> | void = () => undefined): Promise<void> {
