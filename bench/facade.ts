@@ -9,6 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Libnl } from '../dist/index.js';
+import { percentile } from './stats.js';
 
 export interface Summary {
   median: number;
@@ -18,8 +19,7 @@ export interface Summary {
 }
 
 function summary(samples: number[]): Summary {
-  const s = [...samples].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)], min: s[0], n: s.length };
+  return { median: percentile(samples, 0.5), p90: percentile(samples, 0.9), min: Math.min(...samples), n: samples.length };
 }
 
 function row(name: string, s: Summary, unit: 'µs' | 'ms'): string {

@@ -19,6 +19,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { withLoopDelay } from './loop_delay.js';
 import { whileSpinning } from './spinning_threads.js';
+import { median } from './stats.js';
 
 const OBJECTS = 100_000;
 const PER_TURN = 500;
@@ -63,7 +64,6 @@ async function measure(collect: boolean, spinning: number): Promise<Dump[]> {
   });
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const ms = (x: number): string => `${x.toFixed(1).padStart(6)} ms`;
 
 console.log(`${OBJECTS} route-shaped objects built on the main thread, ${PER_TURN} per turn, ${DUMPS} dumps each`);

@@ -9,6 +9,7 @@
  *   node --import tsx bench/reply_hop.ts
  */
 import { Worker } from 'node:worker_threads';
+import { percentile } from './stats.js';
 
 const ROUNDS = 400;
 const BUSY_US = [200, 600, 2000];
@@ -55,8 +56,7 @@ const waitAsync = (Atomics as unknown as {
 }).waitAsync;
 
 function summary(us: number[]): string {
-  const s = [...us].sort((a, b) => a - b);
-  return `${s[s.length >> 1].toFixed(1)} µs`.padStart(10) + `${s[Math.floor(s.length * 0.9)].toFixed(1)} µs`.padStart(10);
+  return `${percentile(us, 0.5).toFixed(1)} µs`.padStart(10) + `${percentile(us, 0.9).toFixed(1)} µs`.padStart(10);
 }
 
 async function byMessage(w: Worker, busyUs: number): Promise<number[]> {

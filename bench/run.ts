@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../dist/host/paths.js';
 import { CONTENDERS, RAW, cContender, type Contender } from './contenders.js';
 import { SCENARIOS, createScenario, destroyScenario, netnsName, type Scenario } from './scenarios.js';
+import { median } from './stats.js';
 import { barChart } from './svg.js';
 import type { DumpKind } from './child.js';
 import type { Summary } from './facade.js';
@@ -157,12 +158,6 @@ interface ScenarioReport {
   scenario: Scenario;
   fillSeconds: number;
   results: Result[];
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function fmtTime(s: number): string {

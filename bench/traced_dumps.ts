@@ -10,6 +10,7 @@
  */
 import { NetlinkClient } from '../dist/index.js';
 import { withLoopDelay } from './loop_delay.js';
+import { median } from './stats.js';
 
 const WARM_UP = 4;
 const TIMED = 12;
@@ -37,6 +38,5 @@ const end = process.hrtime.bigint();
 await client.close();
 
 const seconds = (ns: bigint): string => (Number(ns) / 1e9).toFixed(6);
-times.sort((a, b) => a - b);
 console.log(`--between ${seconds(start)} ${seconds(end)}`);
-console.log(`median ${times[TIMED >> 1].toFixed(1)} ms; largest event-loop delay per dump (ms): ${delays.map((d) => d.toFixed(1)).join(' ')}`);
+console.log(`median ${median(times).toFixed(1)} ms; largest event-loop delay per dump (ms): ${delays.map((d) => d.toFixed(1)).join(' ')}`);
