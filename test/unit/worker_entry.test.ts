@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { workerExecArgv } from '../../ts/host/worker_entry.js';
+import { Libnl, NetlinkClient } from '../../dist/index.js';
 
 describe('workerExecArgv', () => {
   it('drops module loaders and preloads with their values, in both spellings', () => {
@@ -32,5 +33,20 @@ describe('startWorker under the parent\'s Node flags', () => {
     const r = run(flags);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('string');
+  });
+});
+
+describe('a worker whose libnl cannot start', () => {
+  // The namespace is opened inside the worker, by the instance: a name that
+  // does not exist fails there, and each opener must reject with that reason.
+  const netns = `lnw-absent-${process.pid}`;
+  const reason = `cannot open network namespace /var/run/netns/${netns}: no such namespace`;
+
+  it('rejects Libnl.spawn() with the reason', async () => {
+    await expect(Libnl.spawn({ netns })).rejects.toThrow(reason);
+  });
+
+  it('rejects NetlinkClient.open() with the reason', async () => {
+    await expect(NetlinkClient.open({ netns })).rejects.toThrow(reason);
   });
 });

@@ -9,7 +9,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { nodeEndpoint } from '../worker/node_endpoint.js';
 import { toWire, type Outcome, type WorkerHello } from '../worker/protocol.js';
-import { LibnlCore } from '../libnl/core.js';
+import { openWorkerCore } from '../worker/worker_core.js';
 import { libnlApi, type LibnlSync } from '../libnl/sync.js';
 import { NlError } from '../libnl/nl_error.js';
 import type { NlSock, RtnlLink } from '../libnl/generated/api.js';
@@ -39,13 +39,7 @@ const RECV_BUFFER = 256 * 1024;
 const DUMP_ATTEMPTS = 5;
 
 const start = workerData as ClientWorkerStart;
-let core: LibnlCore;
-try {
-  core = new LibnlCore({ module: start.module, ...start.options });
-} catch (e) {
-  parentPort?.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
-  throw e;
-}
+const core = openWorkerCore(start);
 const lib: LibnlSync = libnlApi(core);
 const extAck = new ExtAckRecorder(lib, core);
 const sockets = new Map<number, NlSock>();

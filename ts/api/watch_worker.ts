@@ -8,7 +8,7 @@
  * meanwhile as ordinary events. Stopped by the instance's shutdown token.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { LibnlCore } from '../libnl/core.js';
+import { openWorkerCore } from '../worker/worker_core.js';
 import { libnlApi } from '../libnl/sync.js';
 import { NlError } from '../libnl/nl_error.js';
 import { Cancelled } from '../host/errors.js';
@@ -29,13 +29,7 @@ const POLL_MS = 1000;
 const start = workerData as WatchWorkerStart;
 const post = (m: WatchMessage): void => parentPort?.postMessage(m);
 
-let core: LibnlCore;
-try {
-  core = new LibnlCore({ module: start.module, ...start.options });
-} catch (e) {
-  parentPort?.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
-  throw e;
-}
+const core = openWorkerCore(start);
 const lib = libnlApi(core);
 const rt = core.runtime;
 

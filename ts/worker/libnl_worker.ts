@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { nodeEndpoint } from './node_endpoint.js';
-import { LibnlCore } from '../libnl/core.js';
+import { openWorkerCore } from './worker_core.js';
 import {
   isCallbackRef, type EndpointOp, type FromWorker, type LibnlEndpoint, type Outcome, type ToWorker,
   toWire, type WorkerHello, type WorkerStart,
@@ -32,13 +32,7 @@ function outcome(fn: () => unknown): Outcome {
   }
 }
 
-let core: LibnlCore;
-try {
-  core = new LibnlCore({ module: start.module, ...start.options });
-} catch (e) {
-  parentPort?.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
-  throw e;
-}
+const core = openWorkerCore(start);
 
 // --- the call channel -----------------------------------------------------------
 

@@ -1,0 +1,18 @@
+/**
+ * The first step of every libnl worker (the 1:1 API's, the client's, the
+ * watcher's): instantiate libnl.wasm from the module the main thread
+ * compiled, or tell the main thread why it could not, so that the opener
+ * rejects with that reason rather than with a bare exit code.
+ */
+import { parentPort } from 'node:worker_threads';
+import { LibnlCore } from '../libnl/core.js';
+import { toWire, type WorkerHello, type WorkerOptions } from './protocol.js';
+
+export function openWorkerCore(start: { module: WebAssembly.Module; options: WorkerOptions }): LibnlCore {
+  try {
+    return new LibnlCore({ module: start.module, ...start.options });
+  } catch (e) {
+    parentPort?.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
+    throw e;
+  }
+}
