@@ -46,7 +46,8 @@ function route(): object {
 const turnJson = Buffer.from(JSON.stringify(Array.from({ length: PER_TURN }, route)));
 const utf8 = new TextDecoder();
 
-type Source = 'collected' | 'collected, JSON' | 'per turn';
+const SOURCES = ['collected', 'collected, JSON', 'per turn'] as const;
+type Source = typeof SOURCES[number];
 
 interface Dump { ms: number; largestDelayMs: number }
 
@@ -80,7 +81,7 @@ const ms = (x: number): string => `${x.toFixed(1).padStart(6)} ms`;
 
 console.log(`${OBJECTS} route-shaped objects built on the main thread, ${PER_TURN} per turn, ${DUMPS} dumps each`);
 console.log('objects           spinning   time/dump   largest delay: median       max');
-for (const source of ['collected', 'collected, JSON', 'per turn'] as const) {
+for (const source of SOURCES) {
   for (const spinning of [0, 1]) {
     const d = await measure(source, spinning);
     const delays = d.map((x) => x.largestDelayMs);
