@@ -1,8 +1,10 @@
 /**
  * The first step of every libnl worker (the 1:1 API's, the client's, the
  * watcher's): instantiate libnl.wasm from the module the main thread
- * compiled, or tell the main thread why it could not, so that the opener
- * rejects with that reason rather than with a bare exit code.
+ * compiled, or tell the main thread why it could not. The reason goes in
+ * the protocol's wire form (toWire), as a failed call's does, so an NlError
+ * reaches the opener with its code; the thread's own error event, which
+ * follows, would bring a structured clone of the exception instead.
  */
 import { parentPort } from 'node:worker_threads';
 import { LibnlCore } from '../libnl/core.js';
