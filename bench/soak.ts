@@ -87,8 +87,7 @@ spawnSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disabl
 spawnSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
 
 const client = await NetlinkClient.open({ netns: ns });
-const watcher = client.watch(['link', 'address', 'route']);
-await watcher.ready;
+const watcher = await client.watch(['link', 'address', 'route']);
 const view = await dump(client);
 const counts = { link: 0, address: 0, route: 0, overflow: 0 };
 watcher.on('event', (e: WatchEvent) => {

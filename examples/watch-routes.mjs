@@ -5,9 +5,9 @@
 import { NetlinkClient } from 'libnl-wasm';
 
 const client = await NetlinkClient.open({ netns: process.argv[2] });
-const watcher = client.watch(['route']);
+// Subscribed once the promise resolves: every change after it is reported.
+const watcher = await client.watch(['route']);
 process.once('SIGINT', () => void watcher.close());
-await watcher.ready;
 console.log('watching routes (Ctrl-C to stop)');
 for await (const e of watcher) {
   if (e.kind === 'overflow') console.log('events were lost; the next ones catch up');

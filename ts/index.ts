@@ -17,5 +17,5 @@ export { WasmTrap, Cancelled } from './host/errors.js';
 export type { NlHandle } from './libnl/handles.js';
 export type * from './libnl/generated/api.js';
 export * from './libnl/generated/constants.js';
-export { NetlinkClient, Watcher, type ClientOptions, type ListOptions, type TcListOptions, type Where } from './api/client.js';
+export { NetlinkClient, Watcher, type ClientOptions, type ClientFacades, type WatchOptions } from './api/client.js';
 export type * from './api/types.js';

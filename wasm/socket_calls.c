@@ -45,6 +45,14 @@ static int32_t host_handle(int fd)
 	return handle_plus_one[fd] - 1;
 }
 
+/* The host's handle for a socket descriptor, or -1: for a host that waits
+ * on many of the instance's sockets at once (the typed client's event
+ * worker polls every cache manager's socket in one poll(2)). */
+int32_t nlwasm_socket_host_handle(int fd)
+{
+	return host_handle(fd);
+}
+
 static int remember_socket(int fd, int32_t handle)
 {
 	if ((size_t)fd >= table_size) {

@@ -2,35 +2,34 @@
  * NetlinkClient: links, addresses, routes, neighbours, rules, traffic
  * control, generic netlink, conntrack, socket diagnostics and xfrm as plain
  * typed objects, computed by libnl's parsers and builders in a worker. The
- * main thread never waits on the kernel; dumps cross in batches.
+ * main thread never waits on the kernel; dumps cross in batches, requests
+ * on the call channel, batches of requests in chunks.
  *
  *   const client = await NetlinkClient.open({ netns: 'blue' });
  *   await client.links.add({ name: 'br0', kind: 'bridge', up: true });
  *   for await (const route of client.routes.stream()) ...
- *   for await (const ev of client.watch(['link', 'route'])) ...
+ *   const pod = await client.netns('pod-7');          // same API, same worker
+ *   const w = await client.watch(['link', 'route']);  // subscribed on return
+ *
+ * The per-kind facades (client.links, client.routes, client.xfrm.sa, ...)
+ * are made from the kind registry (kinds/index.ts), methods and types alike.
  */
-import { EventEmitter } from 'node:events';
-import { MessageChannel, Worker } from 'node:worker_threads';
-import * as Comlink from 'comlink';
-import { loadModule, cancelInstance, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
-import { startWorker } from '../host/worker_entry.js';
+import { MessageChannel } from 'node:worker_threads';
+import { loadModule } from '../host/instance.js';
 import type { NetnsSpec } from '../host/netns.js';
 import { libnlModulePath } from '../libnl/module_path.js';
 import { NlError } from '../libnl/nl_error.js';
-import { NLE_OBJ_NOTFOUND, RT_TABLE_MAIN } from '../libnl/generated/constants.js';
-import { nodeEndpoint } from '../worker/node_endpoint.js';
-import { fromWire, type Outcome, type WorkerHello, type WorkerOptions } from '../worker/protocol.js';
-import type { ClientEndpoint } from './client_worker.js';
-import type { ClientWorkerStart, WatchMessage, WatchWorkerStart } from './client_protocol.js';
-import type { DumpKind, DumpOptions } from './kinds.js';
+import { NLE_OBJ_NOTFOUND } from '../libnl/generated/constants.js';
+import { fromWire, type Outcome, type WorkerOptions } from '../worker/protocol.js';
+import { runBatch } from './batch.js';
+import { ClientPool, type ClientWorker } from './client_pool.js';
 import { DumpPacing } from './dump_pacing.js';
 import { DumpBatches, ObjectStream, RESTART } from './dump_stream.js';
-import { decodeObject } from './plain_data.js';
-import type {
-  Address, AddressSpec, ChangeEvent, Class, ClassSpec, Classifier, ClassifierSpec, Conntrack, ConntrackSpec,
-  GenlFamilyInfo, Kind, KindTypes, Link, LinkChange, LinkRef, LinkSpec, Neighbour, NeighbourSpec, Qdisc, QdiscSpec,
-  Route, RouteSpec, Rule, RuleSpec, SocketInfo, WatchEvent, XfrmSa, XfrmSp,
-} from './types.js';
+import { KINDS, type AnyKind, type KindName } from './kinds/index.js';
+import type { DumpOptions, FacadeContext, FacadeOf } from './registry.js';
+import { tcHandle } from './request_builder.js';
+import type { BatchOp, BatchOptions, BatchResult, Kind, LinkRef, Where } from './types.js';
+import { netnsLabel, Watcher, type WatchTarget } from './watcher.js';
 
 export interface ClientOptions {
   /** The network namespace to work in: a name (/var/run/netns), a path, or { pid }. */
@@ -44,22 +43,18 @@ export interface ClientOptions {
    * dump grow (docs/decisions/dump-readahead.md). Default: off.
    */
   readAhead?: boolean;
+  /**
+   * Client workers (threads, each a libnl instance) that namespace views
+   * are spread over, for CPU parallelism across namespaces. Default: 1.
+   */
+  workers?: number;
 }
 
-/** Selects objects: by equal fields, or with a predicate. */
-export type Where<T> = Partial<T> | ((o: T) => boolean);
-
-export interface ListOptions<T> {
-  where?: Where<T>;
-  /** Only this address family ('inet', 'inet6'), where the kernel can filter. */
-  family?: 'inet' | 'inet6';
-}
-
-export interface TcListOptions<T> extends ListOptions<T> {
-  /** The link whose classes or classifiers to list (default: every link). */
-  dev?: LinkRef;
-  /** classifiers: the qdisc or class they hang off ("1:", "root"). */
-  parent?: string;
+export interface WatchOptions {
+  /** SO_RCVBUF of each event socket (bytes): when it overflows, an overflow event is followed by a resync. */
+  receiveBuffer?: number;
+  /** The namespaces to watch (default: the client's or the view's own); events name theirs in `netns`. */
+  netns?: NetnsSpec[];
 }
 
 const FAMILIES = { inet: 2, inet6: 10 } as const;
@@ -70,41 +65,22 @@ function matches<T>(o: T, where: Where<T> | undefined): boolean {
   return Object.entries(where).every(([k, v]) => JSON.stringify((o as Record<string, unknown>)[k]) === JSON.stringify(v));
 }
 
-/** A worker of the client, and the comlink proxy to it. */
-class Connection {
-  readonly worker: Worker;
-  readonly remote: Comlink.Remote<ClientEndpoint>;
-  cancel!: CancelToken;
-  dead: Error | undefined;
-  readonly pending = new Set<(e: Error) => void>();
-  /** Dumps in progress whose worker side is paced (see dump_pacing.ts). */
-  readonly paced = new Set<DumpPacing>();
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+type Nest<P extends string, V> = P extends `${infer A}.${infer B}` ? { readonly [K in A]: Nest<B, V> } : { readonly [K in P]: V };
+type Kinds = typeof KINDS;
 
-  constructor(start: ClientWorkerStart) {
-    this.worker = startWorker('api/client_worker.js', { workerData: start });
-    this.remote = Comlink.wrap<ClientEndpoint>(nodeEndpoint(this.worker));
-    const die = (e: Error): void => {
-      if (this.dead) return;
-      this.dead = e;
-      for (const reject of this.pending) reject(e);
-      this.pending.clear();
-    };
-    this.worker.on('error', die);
-    this.worker.on('exit', (code) => die(new Error(`the netlink client's worker exited (code ${code})`)));
-  }
+/** The per-kind facades of a client: client.links, client.routes, client.xfrm.sa, ..., one per registered kind. */
+export type ClientFacades = UnionToIntersection<{ [N in KindName]: Nest<Kinds[N]['property'], FacadeOf<Kinds[N]>> }[KindName]>;
 
-  ready(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.worker.once('message', (m: WorkerHello) => {
-        if (m.kind === 'ready') {
-          this.cancel = m.cancel;
-          resolve();
-        } else reject(fromWire(m.error));
-      });
-      this.worker.once('error', reject);
-    });
-  }
+interface ListQuery<T> {
+  family?: 'inet' | 'inet6';
+  dev?: LinkRef;
+  parent?: string;
+  where?: Where<T>;
 }
+
+// The facades are made at run time from the registry; this gives them their types.
+export interface NetlinkClient extends ClientFacades {}
 
 /**
  * Each kind's `list()` resolves to every object at once; `stream()` hands
@@ -115,417 +91,226 @@ class Connection {
  * `--max-semi-space-size=1` shortens those stalls).
  */
 export class NetlinkClient {
-  private conn: Connection | undefined;
   private closed = false;
   private readonly watchers = new Set<Watcher>();
+  /** The root's views (a view's own set stays empty: views are the root's). */
+  private readonly views = new Set<NetlinkClient>();
 
-  private constructor(private readonly module: WebAssembly.Module, private readonly options: WorkerOptions) {}
+  private constructor(private readonly pool: ClientPool, private readonly worker: ClientWorker,
+    private readonly ns: number, private readonly target: WatchTarget, private readonly root?: NetlinkClient) {
+    for (const d of Object.values(KINDS) as unknown as AnyKind[]) {
+      const path = d.property.split('.');
+      let at = this as unknown as Record<string, unknown>;
+      for (const part of path.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+      at[path[path.length - 1]] = this.facade(d);
+    }
+  }
 
   static async open(opts: ClientOptions = {}): Promise<NetlinkClient> {
+    const workers = opts.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError(`workers must be an integer in 1..64, not ${workers}`);
     const module = await loadModule(libnlModulePath(opts.checked));
-    const client = new NetlinkClient(module, { netns: opts.netns, checked: opts.checked, readAhead: opts.readAhead });
-    await client.connection();
-    return client;
+    const options: WorkerOptions = { netns: opts.netns, checked: opts.checked, readAhead: opts.readAhead };
+    const pool = await ClientPool.open(module, options, workers);
+    const worker = pool.workers[0];
+    worker.views++;
+    return new NetlinkClient(pool, worker, 0, { label: opts.netns !== undefined ? netnsLabel(opts.netns) : undefined });
   }
 
-  private async connection(): Promise<Connection> {
-    if (this.closed) throw new Error('this netlink client is closed');
-    if (!this.conn || this.conn.dead) {
-      const c = new Connection({ options: this.options, module: this.module });
-      this.conn = c;
-      await c.ready();
-    }
-    return this.conn;
-  }
-
-  private async op<R>(fn: (r: Comlink.Remote<ClientEndpoint>) => Promise<Outcome>): Promise<R> {
-    const o = await this.call(await this.connection(), fn);
-    if (!o.ok) throw fromWire(o.error);
-    return o.value as R;
+  /** The namespace this client or view works in, as events name it (undefined: the process's own). */
+  get namespace(): string | undefined {
+    return this.target.label;
   }
 
   /**
-   * A call to the worker that rejects if the worker dies meanwhile. It
-   * releases the pacing of dumps in progress: the worker serves this call
-   * only after them.
+   * A client with the same API bound to another network namespace (a name,
+   * a path or { pid }), sharing this client's workers and libnl instances:
+   * what a namespace costs is its sockets, not a thread. Closing the view
+   * closes its sockets and watchers; closing the client closes every view.
    */
-  private call(c: Connection, fn: (r: Comlink.Remote<ClientEndpoint>) => Promise<Outcome>): Promise<Outcome> {
-    for (const p of c.paced) p.release();
-    c.paced.clear();
-    return new Promise<Outcome>((resolve, reject) => {
-      c.pending.add(reject);
-      fn(c.remote).then(resolve, reject).finally(() => c.pending.delete(reject));
-    });
+  async netns(ref: NetnsSpec): Promise<NetlinkClient> {
+    const root = this.root ?? this;
+    root.checkOpen();
+    const worker = root.pool.leastBusy();
+    const id = await worker.op<number>('netnsOpen', [ref]);
+    worker.views++;
+    const view = new NetlinkClient(root.pool, worker, id, { netns: ref, label: netnsLabel(ref) }, root);
+    root.views.add(view);
+    return view;
   }
+
+  private checkOpen(): void {
+    if (this.closed || this.root?.closed) throw new Error('this netlink client is closed');
+  }
+
+  private async op<R>(name: string, ...args: unknown[]): Promise<R> {
+    this.checkOpen();
+    return this.worker.op<R>(name, [this.ns, ...args]);
+  }
+
+  /** One kind's facade: list, stream, get, its requests and its extra methods. */
+  private facade(d: AnyKind): Record<string, unknown> {
+    const ctx: FacadeContext<unknown> = {
+      list: (q) => this.listKind(d, q),
+      ifindex: (ref) => this.op<number>('ifindex', ref),
+      op: (name, ...args) => this.op(name, ...args),
+    };
+    const api: Record<string, unknown> = {
+      list: (q: ListQuery<unknown> = {}) => this.listKind(d, q),
+      stream: (q: ListQuery<unknown> = {}) => this.streamKind(d, q),
+    };
+    const get = d.get;
+    if (get) api.get = (key: unknown) => this.one(`${d.property}.get`, get(ctx, key));
+    const methods = (d.methods ?? {}) as Record<string, (...a: unknown[]) => unknown>;
+    for (const op of Object.keys(d.requests ?? {})) {
+      const make = methods[op];
+      api[op] = async (...args: unknown[]): Promise<void> => {
+        await this.op('request', op, d.name, make ? make(...args) : args[0]);
+      };
+    }
+    if (d.extra) Object.assign(api, d.extra(ctx));
+    return api;
+  }
+
+  // --- dumps -------------------------------------------------------------------------
 
   /**
    * Starts a dump whose batches come through a port of their own. With
    * `retry`, a dump the kernel interrupts starts again (RESTART).
    */
-  private async dump<T>(kind: DumpKind, opts: DumpOptions, retry: boolean): Promise<DumpBatches<T>> {
-    const c = await this.connection();
+  private async dump<T>(d: AnyKind, opts: DumpOptions, retry: boolean): Promise<DumpBatches<T>> {
+    this.checkOpen();
     const { port1, port2 } = new MessageChannel();
     const pacing = new DumpPacing();
-    const outcome = this.call(c, (r) => r.stream(kind, opts, Comlink.transfer(port2, [port2]) as never, retry,
-      pacing.buffer));
-    c.paced.add(pacing);
+    const w = this.worker;
+    const outcome = w.call('stream', [this.ns, d.name, opts, port2, retry, pacing.buffer], [port2]);
+    w.paced.add(pacing);
     const settled = outcome.catch((e: Error): Outcome => ({ ok: false, error: { name: e.name, message: e.message } }))
-      .finally(() => c.paced.delete(pacing));
+      .finally(() => w.paced.delete(pacing));
     return new DumpBatches<T>(port1, settled, pacing);
   }
 
-  private async dumpOptions(kind: DumpKind, family?: 'inet' | 'inet6', dev?: LinkRef, parent?: string): Promise<DumpOptions> {
-    const o: DumpOptions = {};
-    if (family) o.family = FAMILIES[family];
-    if (dev !== undefined) o.ifindex = await this.op<number>((r) => r.ifindex(dev));
-    if (parent !== undefined) o.parent = parseHandle(parent);
-    void kind;
-    return o;
+  /** The dumps a listing makes, and the filter the client applies to their objects. */
+  private async plan<T>(d: AnyKind, q: ListQuery<T>): Promise<{ dumps: DumpOptions[]; keep: (o: T) => boolean }> {
+    const where = q.where;
+    let keep = (o: T): boolean => matches(o, where);
+    let dumps: DumpOptions[] = [{}];
+    if (d.list === 'tc') {
+      const parent = q.parent !== undefined ? { parent: tcHandle(q.parent) } : {};
+      const indexes = q.dev !== undefined ? [await this.op<number>('ifindex', q.dev)]
+        : (await this.listKind<{ index: number }>(KINDS.link as unknown as AnyKind, {})).map((l) => l.index);
+      dumps = indexes.map((ifindex) => ({ ifindex, ...parent }));
+    } else if (q.family !== undefined) {
+      const family = FAMILIES[q.family];
+      if (family === undefined) throw new TypeError(`family must be "inet" or "inet6", not ${String(q.family)}`);
+      if (d.familyInDump) dumps = [{ family }];
+      else keep = (o: T) => (o as { family?: number }).family === family && matches(o, where);
+    } else if (d.families) {
+      dumps = d.families.map((family) => ({ family }));
+    }
+    return { dumps, keep };
   }
 
   /** Every object of a kind, filtered. */
-  private async list<T>(kind: DumpKind, opts: DumpOptions, where?: Where<T>): Promise<T[]> {
-    const batches = await this.dump<T>(kind, opts, true);
-    const out: T[] = [];
-    try {
-      for (let b = await batches.next(); b !== undefined; b = await batches.next()) {
-        if (b === RESTART) out.length = 0;
-        else for (const o of b) if (matches(o, where)) out.push(o);
+  private async listKind<T>(d: AnyKind, q: ListQuery<T>): Promise<T[]> {
+    const { dumps, keep } = await this.plan(d, q);
+    const lists = await Promise.all(dumps.map(async (opts) => {
+      const batches = await this.dump<T>(d, opts, true);
+      const out: T[] = [];
+      try {
+        for (let b = await batches.next(); b !== undefined; b = await batches.next()) {
+          if (b === RESTART) out.length = 0;
+          else for (const o of b) if (keep(o)) out.push(o);
+        }
+      } finally {
+        batches.close();
       }
-    } finally {
-      batches.close();
-    }
-    return out;
+      return out;
+    }));
+    return lists.length === 1 ? lists[0] : lists.flat();
   }
 
   /** The objects of a kind, as their batches arrive from the worker; each iteration is a new dump. */
-  private stream<T>(kind: DumpKind, opts: () => Promise<DumpOptions>, where?: Where<T>): AsyncIterable<T> {
+  private streamKind<T>(d: AnyKind, q: ListQuery<T>): AsyncIterable<T> {
+    const client = this as NetlinkClient;
     return {
-      [Symbol.asyncIterator]: () => new ObjectStream<T>(async () => this.dump<T>(kind, await opts(), false),
-        (o) => matches(o, where)),
+      async* [Symbol.asyncIterator](): AsyncGenerator<T> {
+        const { dumps, keep } = await client.plan(d, q);
+        for (const opts of dumps) yield* new ObjectStream<T>(() => client.dump<T>(d, opts, false), keep);
+      },
     };
   }
 
-  private async perLink<T>(kind: 'class' | 'classifier', opts: TcListOptions<T>): Promise<DumpOptions[]> {
-    if (opts.dev !== undefined) return [await this.dumpOptions(kind, undefined, opts.dev, opts.parent)];
-    const links = await this.list<Link>('link', {});
-    return links.map((l) => ({ ifindex: l.index, ...(opts.parent ? { parent: parseHandle(opts.parent) } : {}) }));
-  }
-
-  readonly links = {
-    list: async (o: ListOptions<Link> = {}): Promise<Link[]> =>
-      this.list('link', await this.dumpOptions('link', o.family), o.where),
-    stream: (o: ListOptions<Link> = {}): AsyncIterable<Link> =>
-      this.stream<Link>('link', () => this.dumpOptions('link', o.family), o.where),
-    get: async (ref: LinkRef): Promise<Link> =>
-      decodeObject<Link>(await this.op<Uint8Array>((r) => r.getLink(ref))),
-    add: (spec: LinkSpec): Promise<void> => this.op((r) => r.addLink(spec)),
-    change: (ref: LinkRef, change: LinkChange): Promise<void> => this.op((r) => r.changeLink(ref, change)),
-    delete: (ref: LinkRef): Promise<void> => this.op((r) => r.deleteLink(ref)),
-  };
-
-  readonly addresses = {
-    list: async (o: ListOptions<Address> = {}): Promise<Address[]> =>
-      this.list('address', {}, familyFilter(o)),
-    stream: (o: ListOptions<Address> = {}): AsyncIterable<Address> =>
-      this.stream<Address>('address', async () => ({}), familyFilter(o)),
-    /** The address `local` ("10.0.0.1/24" or "10.0.0.1") on `dev`. */
-    get: async (key: Pick<AddressSpec, 'dev' | 'local'>): Promise<Address> => {
-      const ifindex = (await this.links.get(key.dev)).index;
-      return this.one('addresses.get', this.list<Address>('address', {},
-        (a) => a.ifindex === ifindex && sameAddress(a.local, key.local)));
-    },
-    add: (spec: AddressSpec): Promise<void> => this.op((r) => r.addAddress(spec, false)),
-    /** Replaces the address; the kernel then updates its lifetimes only. */
-    change: (spec: AddressSpec): Promise<void> => this.op((r) => r.addAddress(spec, true)),
-    delete: (spec: AddressSpec): Promise<void> => this.op((r) => r.deleteAddress(spec)),
-  };
-
-  readonly routes = {
-    list: async (o: ListOptions<Route> = {}): Promise<Route[]> =>
-      this.list('route', await this.dumpOptions('route', o.family), o.where),
-    stream: (o: ListOptions<Route> = {}): AsyncIterable<Route> =>
-      this.stream<Route>('route', () => this.dumpOptions('route', o.family), o.where),
-    /** The route to `dst` in `table` (default: main) with the lowest priority. */
-    get: async (key: Pick<RouteSpec, 'dst' | 'table' | 'family'>): Promise<Route> => {
-      const table = key.table ?? RT_TABLE_MAIN;
-      const found = await this.routes.list({ family: key.family,
-        where: (r) => r.table === table && sameAddress(r.dst ?? 'default', key.dst) });
-      return this.one('routes.get', Promise.resolve(found.sort((a, b) => a.priority - b.priority).slice(0, 1)));
-    },
-    add: (spec: RouteSpec): Promise<void> => this.op((r) => r.addRoute(spec, false)),
-    /** Replaces the route with the same destination, table and priority. */
-    change: (spec: RouteSpec): Promise<void> => this.op((r) => r.addRoute(spec, true)),
-    delete: (spec: RouteSpec): Promise<void> => this.op((r) => r.deleteRoute(spec)),
-  };
-
-  readonly neighbours = {
-    list: async (o: ListOptions<Neighbour> = {}): Promise<Neighbour[]> =>
-      this.list('neighbour', {}, familyFilter(o)),
-    stream: (o: ListOptions<Neighbour> = {}): AsyncIterable<Neighbour> =>
-      this.stream<Neighbour>('neighbour', async () => ({}), familyFilter(o)),
-    get: async (key: Pick<NeighbourSpec, 'dev' | 'dst'>): Promise<Neighbour> => {
-      const ifindex = (await this.links.get(key.dev)).index;
-      return this.one('neighbours.get', this.list<Neighbour>('neighbour', {},
-        (n) => n.ifindex === ifindex && sameAddress(n.dst, key.dst)));
-    },
-    add: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.addNeighbour(spec, false)),
-    change: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.addNeighbour(spec, true)),
-    delete: (spec: NeighbourSpec): Promise<void> => this.op((r) => r.deleteNeighbour(spec)),
-  };
-
-  readonly rules = {
-    list: async (o: ListOptions<Rule> = {}): Promise<Rule[]> => this.list('rule', {}, familyFilter(o)),
-    stream: (o: ListOptions<Rule> = {}): AsyncIterable<Rule> =>
-      this.stream<Rule>('rule', async () => ({}), familyFilter(o)),
-    /** The rule at `priority` (of `family`, when several families have one there). */
-    get: (key: Pick<RuleSpec, 'priority' | 'family'>): Promise<Rule> =>
-      this.one('rules.get', this.rules.list({ family: key.family, where: (r) => r.priority === key.priority })),
-    add: (spec: RuleSpec): Promise<void> => this.op((r) => r.addRule(spec)),
-    delete: (spec: RuleSpec): Promise<void> => this.op((r) => r.deleteRule(spec)),
-  };
-
-  readonly qdiscs = {
-    list: async (o: ListOptions<Qdisc> = {}): Promise<Qdisc[]> => this.list('qdisc', {}, o.where),
-    stream: (o: ListOptions<Qdisc> = {}): AsyncIterable<Qdisc> =>
-      this.stream<Qdisc>('qdisc', async () => ({}), o.where),
-    /** The qdisc of `dev` with `handle`, or else the one attached at `parent`. */
-    get: async (key: Pick<QdiscSpec, 'dev' | 'parent' | 'handle'>): Promise<Qdisc> => {
-      const ifindex = (await this.links.get(key.dev)).index;
-      return this.one('qdiscs.get', this.list<Qdisc>('qdisc', {}, (q) => q.ifindex === ifindex
-        && (key.handle !== undefined ? q.handle === key.handle : q.parent === key.parent)));
-    },
-    add: (spec: QdiscSpec): Promise<void> => this.op((r) => r.addQdisc(spec, false)),
-    change: (spec: QdiscSpec): Promise<void> => this.op((r) => r.addQdisc(spec, true)),
-    delete: (spec: QdiscSpec): Promise<void> => this.op((r) => r.deleteQdisc(spec)),
-  };
-
-  readonly classes = {
-    list: async (o: TcListOptions<Class> = {}): Promise<Class[]> =>
-      (await Promise.all((await this.perLink('class', o)).map((d) => this.list<Class>('class', d, o.where)))).flat(),
-    stream: (o: TcListOptions<Class> = {}): AsyncIterable<Class> => this.lazy(async () =>
-      this.concat((await this.perLink('class', o)).map((d) => this.stream<Class>('class', async () => d, o.where)))),
-    get: (key: Pick<ClassSpec, 'dev' | 'classid'>): Promise<Class> =>
-      this.one('classes.get', this.classes.list({ dev: key.dev, where: (c) => c.handle === key.classid })),
-    add: (spec: ClassSpec): Promise<void> => this.op((r) => r.addClass(spec, false)),
-    change: (spec: ClassSpec): Promise<void> => this.op((r) => r.addClass(spec, true)),
-    delete: (spec: ClassSpec): Promise<void> => this.op((r) => r.deleteClass(spec)),
-  };
-
-  readonly classifiers = {
-    list: async (o: TcListOptions<Classifier> = {}): Promise<Classifier[]> =>
-      (await Promise.all((await this.perLink('classifier', o))
-        .map((d) => this.list<Classifier>('classifier', d, o.where)))).flat(),
-    stream: (o: TcListOptions<Classifier> = {}): AsyncIterable<Classifier> => this.lazy(async () =>
-      this.concat((await this.perLink('classifier', o)).map((d) =>
-        this.stream<Classifier>('classifier', async () => d, o.where)))),
-    /** The classifier at `parent` with `prio` (and `handle`, when given). */
-    get: (key: Pick<ClassifierSpec, 'dev' | 'parent' | 'prio' | 'handle'>): Promise<Classifier> =>
-      this.one('classifiers.get', this.classifiers.list({ dev: key.dev, parent: key.parent,
-        where: (c) => c.prio === key.prio && (key.handle === undefined || c.handle === key.handle) })),
-    add: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.addClassifier(spec, false)),
-    /** Replaces the classifier with the same parent, priority and handle. */
-    change: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.addClassifier(spec, true)),
-    delete: (spec: ClassifierSpec): Promise<void> => this.op((r) => r.deleteClassifier(spec)),
-  };
-
-  readonly conntrack = {
-    list: (o: { where?: Where<Conntrack> } = {}): Promise<Conntrack[]> => this.list('conntrack', {}, o.where),
-    stream: (o: { where?: Where<Conntrack> } = {}): AsyncIterable<Conntrack> =>
-      this.stream<Conntrack>('conntrack', async () => ({}), o.where),
-    add: (spec: ConntrackSpec): Promise<void> => this.op((r) => r.addConntrack(spec)),
-    delete: (spec: ConntrackSpec): Promise<void> => this.op((r) => r.deleteConntrack(spec)),
-  };
-
-  readonly genl = {
-    /** Every generic netlink family, with its operations and multicast groups. */
-    list: (o: { where?: Where<GenlFamilyInfo> } = {}): Promise<GenlFamilyInfo[]> => this.list('genl', {}, o.where),
-    /** A family's numeric id (genl_ctrl_resolve). */
-    resolve: (name: string): Promise<number> => this.op((r) => r.resolveGenl(name)),
-    /** A family by name, with its operations and groups. */
-    get: async (name: string): Promise<GenlFamilyInfo | undefined> =>
-      (await this.list<GenlFamilyInfo>('genl', {}, { name })).at(0),
-  };
-
-  readonly sockets = {
-    /** TCP/UDP sockets (inet_diag) of a family, optionally in some states ("established", "listen", ...). */
-    list: async (o: { family?: 'inet' | 'inet6'; where?: Where<SocketInfo> } = {}): Promise<SocketInfo[]> => {
-      const families = o.family ? [FAMILIES[o.family]] : [FAMILIES.inet, FAMILIES.inet6];
-      return (await Promise.all(families.map((f) => this.list<SocketInfo>('socket', { family: f }, o.where)))).flat();
-    },
-  };
-
-  readonly xfrm = {
-    sa: { list: (o: { where?: Where<XfrmSa> } = {}): Promise<XfrmSa[]> => this.list('xfrm-sa', {}, o.where) },
-    sp: { list: (o: { where?: Where<XfrmSp> } = {}): Promise<XfrmSp[]> => this.list('xfrm-sp', {}, o.where) },
-  };
-
-  /**
-   * Change events of the given kinds, as an async iterator (and an
-   * EventEmitter: 'event', 'error', 'end'). `receiveBuffer` sizes the event
-   * socket; when it overflows, an { kind: 'overflow' } event is followed by
-   * the changes found by resynchronising with the kernel.
-   */
-  watch(kinds: Kind[], opts: { receiveBuffer?: number } = {}): Watcher {
-    if (this.closed) throw new Error('this netlink client is closed');
-    const w = new Watcher({ options: this.options, module: this.module, kinds: [...new Set(kinds)],
-      receiveBuffer: opts.receiveBuffer }, () => this.watchers.delete(w));
-    this.watchers.add(w);
-    return w;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.all([...this.watchers].map((w) => w.close()));
-    const c = this.conn;
-    if (c && !c.dead) {
-      for (const p of c.paced) p.release();
-      cancelInstance(c.cancel, CANCEL_SHUTDOWN);
-      await c.remote.close().catch(() => undefined);
-      c.remote[Comlink.releaseProxy]();
-      await c.worker.terminate();
-    }
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
-  /**
-   * The first object found, or NLE_OBJ_NOTFOUND as libnl's lookups report
-   * a missing object.
-   */
+  /** The first object found, or NLE_OBJ_NOTFOUND as libnl's lookups report a missing object. */
   private async one<T>(what: string, found: Promise<T[]>): Promise<T> {
     const [first] = await found;
     if (first === undefined) throw new NlError(NLE_OBJ_NOTFOUND, 'NLE_OBJ_NOTFOUND', 'Object not found', what);
     return first;
   }
 
-  /** An async iterable whose source is made on first iteration. */
-  private lazy<T>(make: () => Promise<AsyncIterable<T>>): AsyncIterable<T> {
-    return { [Symbol.asyncIterator]: async function* () { yield* await make(); } };
+  // --- batches and events --------------------------------------------------------------
+
+  /**
+   * Many requests, pipelined on one socket per protocol as `ip -batch`
+   * and routing daemons do: taken from `ops` (an Iterable or AsyncIterable,
+   * consumed as it goes, so a generator of a million requests needs little
+   * memory), each built with libnl, many in flight with their own sequence
+   * numbers, each answer matched to its request. Resolves to the number
+   * applied and every request not applied with its error (an NlError with
+   * the kernel's extended ack); nothing is dropped without being listed,
+   * whether the kernel refused it, its answer was lost, or the client
+   * closed first. With `stopOnError`, requests go one at a time and the
+   * batch stops at the first refusal.
+   */
+  batch(ops: Iterable<BatchOp> | AsyncIterable<BatchOp>, opts: BatchOptions = {}): Promise<BatchResult> {
+    this.checkOpen();
+    return runBatch(this.worker, this.ns, ops, opts, () => this.closed || this.root?.closed === true);
   }
 
-  private async *concat<T>(sources: AsyncIterable<T>[]): AsyncGenerator<T> {
-    for (const s of sources) yield* s;
-  }
-}
-
-/**
- * Whether address `a` (as libnl prints it) is the one the user wrote as `b`:
- * a full-length prefix may be left out ("10.0.0.1" = "10.0.0.1/32"), and a
- * `b` without a prefix matches `a` with any ("10.0.0.1" = "10.0.0.1/24").
- */
-function sameAddress(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  const plain = (x: string): string => x.replace(x.includes(':') ? /\/128$/ : /\/32$/, '');
-  return plain(a) === plain(b) || (!b.includes('/') && a.split('/')[0] === b);
-}
-
-function familyFilter<T extends { family: number }>(o: ListOptions<T>): Where<T> | undefined {
-  if (!o.family) return o.where;
-  const family = FAMILIES[o.family];
-  return (x: T) => x.family === family && matches(x, o.where);
-}
-
-/** "1:10" -> 0x0001000a, "root" -> TC_H_ROOT, as libnl's rtnl_tc_str2handle() does for numbers. */
-function parseHandle(text: string): number {
-  const names: Record<string, number> = { root: 0xffffffff, ingress: 0xfffffff1, none: 0 };
-  if (text in names) return names[text];
-  const m = /^([0-9a-f]{0,4}):([0-9a-f]{0,4})$/i.exec(text);
-  if (!m) throw new TypeError(`"${text}" is not a traffic control handle (like "1:", "1:10", "root")`);
-  return ((parseInt(m[1] || '0', 16) << 16) | parseInt(m[2] || '0', 16)) >>> 0;
-}
-
-/**
- * The events of a watch: `for await (const e of watcher)`, or
- * `watcher.on('event', ...)`. Ends when closed (or when its client closes).
- * Events are kept for an iterator while one runs, and while nobody listens
- * at all (so an iterator started later misses nothing); with only 'event'
- * listeners nothing is kept.
- */
-export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
-  private readonly worker: Worker;
-  private cancel: CancelToken | undefined;
-  private readonly queue: WatchEvent[] = [];
-  private wake: (() => void) | undefined;
-  private iterators = 0;
-  private ended = false;
-  private failure: Error | undefined;
-  /** Resolves when the watcher is subscribed (events from then on are seen). */
-  readonly ready: Promise<void>;
-
-  /** @internal Made by NetlinkClient.watch(). */
-  constructor(start: WatchWorkerStart, private readonly onClose: () => void) {
-    super();
-    this.worker = startWorker('api/watch_worker.js', { workerData: start });
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', (m: WorkerHello) => {
-        if (m.kind === 'ready') {
-          this.cancel = m.cancel;
-          resolve();
-        } else reject(fromWire(m.error));
-      });
-    });
-    this.ready.catch((e: Error) => this.end(e));
-    this.worker.on('message', (m: WatchMessage | WorkerHello) => {
-      if (m.kind === 'events') {
-        for (const e of m.events) this.push({ kind: e.kind, action: e.action, object: decodeObject(e.data) } as ChangeEvent);
-      } else if (m.kind === 'overflow') {
-        this.push({ kind: 'overflow' });
-      } else if (m.kind === 'error') {
-        this.end(fromWire(m.error));
-      }
-    });
-    this.worker.on('error', (e) => this.end(e));
-    this.worker.on('exit', () => this.end());
-  }
-
-  /** Events received and not yet taken by an iterator. */
-  get buffered(): number {
-    return this.queue.length;
-  }
-
-  private push(e: WatchEvent): void {
-    // Kept only for an iterator: a long-lived 'event' listener alone would
-    // otherwise grow this queue by every event ever seen.
-    if (this.iterators > 0 || this.listenerCount('event') === 0) this.queue.push(e);
-    this.emit('event', e);
-    this.wake?.();
-  }
-
-  private end(e?: Error): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.failure = e;
-    if (e && this.listenerCount('error')) this.emit('error', e);
-    this.emit('end');
-    this.wake?.();
-    this.onClose();
-  }
-
-  async close(): Promise<void> {
-    if (this.cancel) cancelInstance(this.cancel, CANCEL_SHUTDOWN);
-    this.end();
-    await this.worker.terminate();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent> {
-    this.iterators++;
+  /**
+   * Change events of the given kinds, as an async iterator (and an
+   * EventEmitter: 'event', 'error', 'end'), from this client's namespace or
+   * from every namespace of `opts.netns`, in one event worker for all the
+   * client's watchers. Resolves once subscribed: every change made after it
+   * is reported. When an event socket overflows, an { kind: 'overflow',
+   * netns } event is followed by the changes found by resynchronising that
+   * namespace.
+   */
+  async watch(kinds: Kind[], opts: WatchOptions = {}): Promise<Watcher> {
+    this.checkOpen();
+    const root = this.root ?? this;
+    const events = await root.pool.eventWorker();
+    const w = new Watcher(events, [...new Set(kinds)], opts.receiveBuffer, (x) => this.watchers.delete(x));
+    this.watchers.add(w);
+    const targets = opts.netns ? opts.netns.map((n) => ({ netns: n, label: netnsLabel(n) })) : [this.target];
     try {
-      for (;;) {
-        while (this.queue.length) yield this.queue.shift() as WatchEvent;
-        if (this.ended) {
-          if (this.failure) throw this.failure;
-          return;
-        }
-        await new Promise<void>((r) => { this.wake = r; });
-      }
-    } finally {
-      this.iterators--;
+      await Promise.all(targets.map((t) => w.add(t)));
+    } catch (e) {
+      await w.close();
+      throw e;
     }
+    return w;
+  }
+
+  /** Closes this client (with every view and watcher) or this view (with its watchers and sockets). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.watchers].map((w) => w.close()));
+    if (this.root) {
+      this.root.views.delete(this);
+      this.worker.views--;
+      if (!this.root.closed) await this.worker.op('netnsClose', [this.ns]).catch(() => undefined);
+      return;
+    }
+    await Promise.all([...this.views].map((v) => v.close()));
+    await this.pool.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }
 
-export type { KindTypes };
+export { Watcher };
+export type { FacadeOf };

@@ -49,7 +49,7 @@ function attributeName(prefix: string, type: number): string | undefined {
 }
 
 /** Reads the extended ack out of an NLMSG_ERROR payload (struct nlmsgerr at `errPtr`). */
-function readExtAck(mem: ArrayBuffer, errPtr: number): ExtAck | undefined {
+export function readExtAck(mem: ArrayBuffer, errPtr: number): ExtAck | undefined {
   const v = new DataView(mem);
   const hdr = errPtr - NLMSG_HDRLEN;
   const total = v.getUint32(hdr, true);

@@ -1,9 +1,11 @@
 /**
  * The typed client's data: plain, structured-clone friendly objects, as
- * libnl's getters and *2str functions describe them (wasm/object_export.c
- * writes them; the field names here and there must agree), and the inputs
- * the client accepts to create or change them.
+ * libnl's getters and *2str functions describe them, and the inputs the
+ * client accepts to create or change them. Each kind's descriptor
+ * (kinds/*.ts) holds the schema of both, which the compiler keeps equal to
+ * these interfaces; the tests keep wasm/object_export.c equal to the schemas.
  */
+import type { NlError } from '../libnl/nl_error.js';
 
 export interface LinkStats {
   rxPackets: number; txPackets: number; rxBytes: number; txBytes: number;
@@ -212,6 +214,23 @@ export interface XfrmSp {
 
 // --- what the client accepts ---------------------------------------------------------
 
+/** Selects objects: by equal fields, or with a predicate. */
+export type Where<T> = Partial<T> | ((o: T) => boolean);
+
+export interface ListOptions<T> {
+  where?: Where<T>;
+  /** Only this address family ('inet', 'inet6'). */
+  family?: 'inet' | 'inet6';
+}
+
+export interface TcListOptions<T> {
+  where?: Where<T>;
+  /** The link whose classes or classifiers to list (default: every link). */
+  dev?: LinkRef;
+  /** classifiers: the qdisc or class they hang off ("1:", "root"). */
+  parent?: string;
+}
+
 /** A link by name or by ifindex. */
 export type LinkRef = string | number;
 
@@ -240,6 +259,16 @@ export interface LinkChange {
   master?: LinkRef | null;
   txqlen?: number;
   alias?: string;
+}
+
+/** links.change(ref, change) as one object: the link, and what to change (batches). */
+export interface LinkChangeSpec extends LinkChange {
+  dev: LinkRef;
+}
+
+/** links.delete(ref) as one object (batches). */
+export interface LinkDeleteSpec {
+  dev: LinkRef;
 }
 
 export interface AddressSpec {
@@ -350,14 +379,78 @@ export interface KindTypes {
   qdisc: Qdisc; class: Class; classifier: Classifier;
 }
 
-/** A change libnl's cache manager reported; `kind` tells the type of `object`. */
+/**
+ * A change libnl's cache manager reported; `kind` tells the type of
+ * `object`, `netns` the namespace it happened in (as the watch named it;
+ * absent for the client's own namespace when it has none).
+ */
 export type ChangeEvent = {
-  [K in Kind]: { kind: K; action: 'new' | 'change' | 'del'; object: KindTypes[K] };
+  [K in Kind]: { kind: K; action: 'new' | 'change' | 'del'; object: KindTypes[K]; netns?: string };
 }[Kind];
 
-/** The watcher lost events (socket overflow) and resynchronised; the events after it bring the view up to date. */
+/**
+ * The watcher lost events of `netns` (socket overflow) and resynchronised
+ * that namespace; the events after it bring its view up to date.
+ */
 export interface OverflowEvent {
   kind: 'overflow';
+  netns?: string;
 }
 
 export type WatchEvent = ChangeEvent | OverflowEvent;
+
+// --- batches -------------------------------------------------------------------------
+
+/** The specs each kind's requests take: the same as the client's per-kind methods. */
+export interface RequestSpecs {
+  link: { add: LinkSpec; change: LinkChangeSpec; delete: LinkDeleteSpec };
+  address: { add: AddressSpec; change: AddressSpec; delete: AddressSpec };
+  route: { add: RouteSpec; change: RouteSpec; delete: RouteSpec };
+  neighbour: { add: NeighbourSpec; change: NeighbourSpec; delete: NeighbourSpec };
+  rule: { add: RuleSpec; delete: RuleSpec };
+  qdisc: { add: QdiscSpec; change: QdiscSpec; delete: QdiscSpec };
+  class: { add: ClassSpec; change: ClassSpec; delete: ClassSpec };
+  classifier: { add: ClassifierSpec; change: ClassifierSpec; delete: ClassifierSpec };
+  conntrack: { add: ConntrackSpec; delete: ConntrackSpec };
+}
+
+/** One request of a batch. */
+export type BatchOp = {
+  [K in keyof RequestSpecs]: {
+    [O in keyof RequestSpecs[K]]: { op: O; kind: K; spec: RequestSpecs[K][O] };
+  }[keyof RequestSpecs[K]];
+}[keyof RequestSpecs];
+
+/** A request of a batch that was not applied: its place in the batch (from 0), what it was, and why. */
+export interface BatchError {
+  index: number;
+  op: BatchOp['op'];
+  kind: BatchOp['kind'];
+  /** An NlError (with the kernel's extended ack) for a refusal; Cancelled when the client closed first. */
+  error: NlError | Error;
+}
+
+export interface BatchResult {
+  /** Requests the kernel acknowledged. */
+  applied: number;
+  /** Every request taken from `ops` and not applied, in order. */
+  errors: BatchError[];
+  /** The batch ended early: by stopOnError, the signal, or close(); requests not taken from `ops` are not counted. */
+  stopped?: 'error' | 'aborted' | 'closed';
+}
+
+export interface BatchProgress {
+  /** Requests answered so far (applied + failed). */
+  done: number;
+  applied: number;
+  failed: number;
+}
+
+export interface BatchOptions {
+  /** Stop at the first request the kernel (or the client) refuses; the rest of `ops` is not taken. */
+  stopOnError?: boolean;
+  /** Called as requests are answered, at most every few hundred requests and at the end. */
+  onProgress?: (p: BatchProgress) => void;
+  /** Stops taking requests from `ops`; what was sent is still answered and counted. */
+  signal?: AbortSignal;
+}

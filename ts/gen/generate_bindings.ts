@@ -5,6 +5,7 @@
  *   ts/libnl/generated/signatures.ts  how each function is marshalled
  *   ts/libnl/generated/api.ts         the typed API (handle types, one method per function)
  *   ts/libnl/generated/constants.ts   constants and enum values, from the headers
+ *   ts/libnl/generated/raw.ts         the exports as wasm sees them (pointers as numbers)
  *   build/api/exports.txt             the functions libnl.wasm must export
  *   build/api/coverage.md             functions bound per library, and why others are not
  *
@@ -281,9 +282,20 @@ const HELPER_TYPES: Record<string, string> = {
   nlwasm_dump_params_free: '(params: NlDumpParams | null): void',
   nlwasm_socket_set_ext_ack: '(sk: NlSock | null, on: number): number',
 };
-/** Exported by libnl.wasm but called by the runtime itself, not bound. */
-const RUNTIME_EXPORTS = ['malloc', 'free', 'nlwasm_cache_dump_text', 'nlwasm_object_dump_text',
-  'nlwasm_object_export', 'nlwasm_dump_export'];
+/** Exported by libnl.wasm but called by the runtime and the typed client themselves, not bound; as raw.ts types them. */
+const RUNTIME_EXPORTS: Record<string, string> = {
+  malloc: '(size: number): number',
+  free: '(ptr: number): void',
+  nlwasm_cache_dump_text: '(cache: number, type: number): number',
+  nlwasm_object_dump_text: '(obj: number, type: number): number',
+  nlwasm_object_export: '(obj: number): number',
+  nlwasm_dump_export: '(sk: number, cacheType: number, arg1: number, arg2: number, flags: number, emit: number, arg: number, batchBytes: number): number',
+  nlwasm_socket_set_buffers: '(sk: number, rcvbuf: number, sndbuf: number): number',
+  nlwasm_recv_datagram: '(sk: number, buf: number, len: number, wait: number): number',
+  nlwasm_ack_error: '(kernelError: number): number',
+  nlwasm_socket_host_handle: '(fd: number): number',
+  nlwasm_socket_answered: '(sk: number): void',
+};
 
 // --- TypeScript types ------------------------------------------------------------------------
 
@@ -344,6 +356,18 @@ function tsMethod(name: string, f: FunctionDecl | undefined, sig: FunctionSig): 
   } else ret = tsScalar(sig.result);
   const doc = f?.brief ? `  /** ${f.brief.replace(/\*\//g, '* /')}${f.deprecated ? ' @deprecated' : ''} */\n` : '';
   return `${doc}  ${name}(${args.join(', ')}): ${ret};`;
+}
+
+/** The C function as wasm exports it: every pointer a number, 64-bit integers bigints. */
+function rawMethod(name: string, f: FunctionDecl | undefined, sig: FunctionSig): string {
+  const names = (f?.params ?? []).map((p, i) => (p.name && /^[A-Za-z_]\w*$/.test(p.name) ? p.name : `arg${i}`));
+  const reserved = new Set(['function', 'new', 'delete', 'default', 'class', 'in', 'var', 'this', 'switch', 'case', 'private', 'public']);
+  const args = sig.params.map((p, i) => {
+    const n = names[i] ?? `arg${i}`;
+    return `${reserved.has(n) ? `${n}_` : n}: ${p.k === 'i64' || (p.k === 'buflen' && p.size === 8) ? 'bigint' : 'number'}`;
+  });
+  const ret = sig.role === 'get' ? 'number' : sig.result.k === 'void' ? 'void' : sig.result.k === 'i64' ? 'bigint' : 'number';
+  return `  ${name}(${args.join(', ')}): ${ret};`;
 }
 
 // --- write ---------------------------------------------------------------------------------------
@@ -419,12 +443,26 @@ ${Object.entries(HELPER_TYPES).map(([n, t]) => `  ${n}${t};`).join('\n')}
 export const FUNCTION_NAMES: readonly string[] = ${JSON.stringify([...bound, ...Object.keys(HELPERS)])};
 `);
 
+writeFileSync(join(outDir, 'raw.ts'), `${header}
+/**
+ * libnl.wasm's exports as wasm has them, for code of ours that calls them
+ * without the handle checks of the typed API (ts/api's request builders,
+ * inside WasmProcess.guard()): pointers are numbers, 64-bit integers
+ * bigints, and nothing is checked.
+ */
+export interface LibnlRaw {
+${bound.map((n) => rawMethod(n, byName.get(n), signatures[n])).join('\n')}
+${Object.keys(HELPERS).map((n) => rawMethod(n, undefined, HELPERS[n])).join('\n')}
+${Object.entries(RUNTIME_EXPORTS).map(([n, t]) => `  ${n}${t};`).join('\n')}
+}
+`);
+
 writeFileSync(join(outDir, 'constants.ts'), `${header}${[...constants.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
   .map(([n, v]) => `export const ${n} = ${typeof v === 'number' ? v : `${v}n`};`).join('\n')}
 `);
 
 // emscripten names C symbols with a leading underscore.
-const exports = [...RUNTIME_EXPORTS, ...bound, ...Object.keys(HELPERS)].map((n) => `_${n}`);
+const exports = [...Object.keys(RUNTIME_EXPORTS), ...bound, ...Object.keys(HELPERS)].map((n) => `_${n}`);
 writeFileSync(join(apiDir, 'exports.txt'), `${JSON.stringify([...new Set(exports)].sort())}\n`);
 
 // --- coverage report ------------------------------------------------------------------------------

@@ -91,8 +91,11 @@ const S_IFREG = 0o100000;
 const FILETYPE_CHARACTER_DEVICE = 2;
 const FILETYPE_REGULAR_FILE = 4;
 
-/** Most descriptors an instance may hold (sockets reserve one each too). */
-const MAX_FDS = 1024;
+/**
+ * Most descriptors an instance may hold (sockets reserve one each too): a
+ * typed client watching hundreds of namespaces holds three sockets in each.
+ */
+const MAX_FDS = 16384;
 
 export class FileTable {
   private readonly files = new Map<number, OpenFile>();

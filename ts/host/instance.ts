@@ -15,7 +15,7 @@ import { SocketTable, type SocketPolicy, type TraceRecord } from './sockets.js';
 import { libcImports, invokeTrampoline, type LibcExports } from './libc_imports.js';
 import { Cancelled, ProcessExit, WasmTrap } from './errors.js';
 import { nativeHost, type NativeHost } from './native.js';
-import { openNetns, type NetnsSpec } from './netns.js';
+import { netnsPath, openNetns, type NetnsSpec } from './netns.js';
 import { libnlEtcDir } from './paths.js';
 
 export interface ProcessOptions {
@@ -104,6 +104,10 @@ export class WasmProcess {
   private readonly wakeFd: number;
   private readonly cancelFlag: Int32Array;
   private readonly netnsFd: number;
+  /** Namespaces opened since (setns, views of the typed client), by path, shared by their users. */
+  private readonly netnsByPath = new Map<string, { fd: number; users: number }>();
+  /** The namespace setns() chose, held until the next setns(). */
+  private chosenNetns = -1;
   private closed = false;
   /** Why the instance can no longer be used, if it cannot. */
   private deadReason: Error | undefined;
@@ -186,6 +190,47 @@ export class WasmProcess {
     return { wakeFd: this.wakeFd, flag: this.cancelFlag.buffer as SharedArrayBuffer };
   }
 
+  /**
+   * Opens a network namespace for this instance's sockets, or shares the fd
+   * already open for the same path; give it back with releaseNetns().
+   */
+  acquireNetns(spec: NetnsSpec): number {
+    const path = netnsPath(spec);
+    const held = this.netnsByPath.get(path);
+    if (held) {
+      held.users++;
+      return held.fd;
+    }
+    const fd = openNetns(spec);
+    this.netnsByPath.set(path, { fd, users: 1 });
+    return fd;
+  }
+
+  releaseNetns(fd: number): void {
+    for (const [path, held] of this.netnsByPath) {
+      if (held.fd !== fd || --held.users > 0) continue;
+      this.netnsByPath.delete(path);
+      nativeHost().closeFd(fd);
+    }
+  }
+
+  /**
+   * What setns(2) does for a thread: sockets created from now on (libnl's
+   * nl_connect() creates them) open in `spec`; null goes back to the
+   * instance's own namespace. Sockets already open stay where they are.
+   */
+  setNetns(spec: NetnsSpec | null): void {
+    const fd = spec === null ? -1 : this.acquireNetns(spec);
+    if (this.chosenNetns >= 0) this.releaseNetns(this.chosenNetns);
+    this.chosenNetns = fd;
+    this.sockets.setNetns(fd >= 0 ? fd : this.netnsFd);
+  }
+
+  /** Runs `fn` with new sockets opening in namespace `fd` (from acquireNetns). */
+  withNetns<T>(fd: number, fn: () => T): T {
+    return this.sockets.withNetns(fd, fn);
+  }
+
   /** Why the instance is unusable, or undefined while it is healthy. */
   get failure(): Error | undefined {
     return this.deadReason;
@@ -196,23 +241,52 @@ export class WasmProcess {
    * throws WasmTrap naming `name`; exit() throws ProcessExit.
    */
   call(name: string, ...args: number[]): number {
-    if (this.deadReason) throw this.deadReason;
-    if (this.closed) throw new Error('libnl wasm instance is closed');
     const fn = this.exports[name];
     if (typeof fn !== 'function') throw new TypeError(`the module exports no function ${name}`);
+    return this.invoke(name, fn as (...a: Array<number | bigint>) => number, args) as number;
+  }
+
+  /** call() for a function already looked up (`fn` is the export `name`). */
+  invoke(name: string, fn: (...a: Array<number | bigint>) => number | bigint, args: Array<number | bigint>): number | bigint {
+    if (this.deadReason) throw this.deadReason;
+    if (this.closed) throw new Error('libnl wasm instance is closed');
     try {
-      return (fn as (...a: number[]) => number)(...args) as number;
+      return fn(...args);
     } catch (e) {
-      if (e instanceof ProcessExit) {
-        this.exitStatus = e.status;
-        this.deadReason = new Error(`libnl wasm instance exited with status ${e.status} during ${name}`);
-        throw e;
-      }
-      this.deadReason = e instanceof WasmTrap ? new WasmTrap(name, e.reason, { cause: e })
-        : e instanceof Cancelled ? e
-          : new WasmTrap(name, describe(e), { cause: e });
-      throw this.deadReason;
+      throw this.failed(name, e);
     }
+  }
+
+  /**
+   * Runs code that calls exports directly (the typed client's request
+   * builders): an exception from wasm or from our imports ends the instance
+   * as in call(); any other (a builder's own NlError) passes through.
+   */
+  guard<T>(what: string, fn: () => T): T {
+    if (this.deadReason) throw this.deadReason;
+    if (this.closed) throw new Error('libnl wasm instance is closed');
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError || e instanceof WasmTrap || e instanceof ProcessExit || e instanceof Cancelled) {
+        throw this.failed(what, e);
+      }
+      throw e;
+    }
+  }
+
+  /** Marks the instance dead after `e` escaped from wasm during `name`; returns what to throw. */
+  private failed(name: string, e: unknown): Error {
+    if (this.deadReason) return this.deadReason;
+    if (e instanceof ProcessExit) {
+      this.exitStatus = e.status;
+      this.deadReason = new Error(`libnl wasm instance exited with status ${e.status} during ${name}`);
+      return e;
+    }
+    this.deadReason = e instanceof WasmTrap ? new WasmTrap(name, e.reason, { cause: e })
+      : e instanceof Cancelled ? e
+        : new WasmTrap(name, describe(e), { cause: e });
+    return this.deadReason;
   }
 
   /** Runs main(argc, argv) and returns the exit status. */
@@ -254,6 +328,8 @@ export class WasmProcess {
     this.sockets.closeAll();
     native.closeFd(this.wakeFd);
     if (this.netnsFd >= 0) native.closeFd(this.netnsFd);
+    for (const held of this.netnsByPath.values()) native.closeFd(held.fd);
+    this.netnsByPath.clear();
   }
 
   /** Closes every socket and descriptor of the instance. Idempotent. */

@@ -108,6 +108,27 @@ export class SocketTable {
     return this.sockets.size;
   }
 
+  /** The host descriptor behind the instance's socket handle `h` (-1 if none), for a poll(2) of the host's own. */
+  nativeFd(h: number): number {
+    return this.sockets.get(h)?.fd ?? -1;
+  }
+
+  /** Sockets created from now on open in namespace `fd` (one the table does not own; -1: the process's). */
+  setNetns(fd: number): void {
+    this.netnsFd = fd;
+  }
+
+  /** Runs `fn` with new sockets opening in namespace `fd`, then goes back to the one before. */
+  withNetns<T>(fd: number, fn: () => T): T {
+    const before = this.netnsFd;
+    this.netnsFd = fd;
+    try {
+      return fn();
+    } finally {
+      this.netnsFd = before;
+    }
+  }
+
   /** Closes every socket (and an unshared namespace); used when the instance goes away. */
   closeAll(): void {
     for (const s of this.sockets.values()) this.native.close(s.fd);

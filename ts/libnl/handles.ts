@@ -50,6 +50,14 @@ const TOMBSTONES = 4096;
 export class HandleRegistry {
   private readonly entries = new Map<number, Entry>();
   private readonly tombstones = new Map<number, string>();
+  /**
+   * The ids in `tombstones`, oldest first, as a ring: evicting the oldest by
+   * id, not through the map's iterator, which walks every deleted entry
+   * before the first live one (V8 compacts only when it grows), a cost per
+   * released handle that grew with the number released.
+   */
+  private readonly tombstoneRing = new Int32Array(TOMBSTONES);
+  private tombstoneNext = 0;
   private nextId = 1;
   /** Prototype of the handles made here: `using h = ...` gives back its references. */
   private readonly proto: object;
@@ -85,8 +93,14 @@ export class HandleRegistry {
       (p.children ??= new Set()).add(id);
     }
     this.entries.set(id, entry);
-    const h = Object.freeze(Object.assign(Object.create(this.proto) as object,
-      { [HANDLE_MARK]: true, type, ptr, id, instance: this.instance })) as NlHandle<T>;
+    // Not frozen: a handle whose fields were changed no longer matches its
+    // entry, and resolve() refuses it.
+    const h = Object.create(this.proto) as { -readonly [K in keyof NlHandle<T>]: NlHandle<T>[K] };
+    h[HANDLE_MARK] = true;
+    h.type = type;
+    h.ptr = ptr;
+    h.id = id;
+    h.instance = this.instance;
     this.onCreate?.(h, owned);
     return h;
   }
@@ -166,17 +180,28 @@ export class HandleRegistry {
     if (e.refs === 0) this.kill(id, how);
   }
 
-  /** Ends a handle (and the handles borrowed from it) without touching libnl. */
+  /**
+   * Ends a handle and the handles borrowed from it (and from those: a walk
+   * of a cache borrows each object from the one before) without touching
+   * libnl.
+   */
   kill(id: number, how: string): void {
-    const e = this.entries.get(id);
-    if (!e) return;
-    this.entries.delete(id);
-    for (const c of e.children ?? []) this.kill(c, `its parent was released (${how})`);
-    if (e.parent !== undefined) this.entries.get(e.parent)?.children?.delete(id);
-    this.tombstones.set(id, how);
-    this.onKill?.(id);
-    if (this.tombstones.size > TOMBSTONES) {
-      this.tombstones.delete(this.tombstones.keys().next().value as number);
+    const first = this.entries.get(id);
+    if (!first) return;
+    if (first.parent !== undefined) this.entries.get(first.parent)?.children?.delete(id);
+    const borrowed = `its parent was released (${how})`;
+    const stack = [id];
+    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+      const e = this.entries.get(next);
+      if (!e) continue;
+      this.entries.delete(next);
+      if (e.children) stack.push(...e.children);
+      const evicted = this.tombstoneRing[this.tombstoneNext];
+      if (evicted) this.tombstones.delete(evicted);
+      this.tombstoneRing[this.tombstoneNext] = next;
+      this.tombstoneNext = (this.tombstoneNext + 1) % TOMBSTONES;
+      this.tombstones.set(next, next === id ? how : borrowed);
+      this.onKill?.(next);
     }
   }
 
@@ -188,6 +213,7 @@ export class HandleRegistry {
   clear(): void {
     this.entries.clear();
     this.tombstones.clear();
+    this.tombstoneRing.fill(0);
   }
 }
 

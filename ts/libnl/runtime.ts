@@ -41,6 +41,20 @@ const TEXT_BUFFER = 4096;
 const NL_STOP = 2;
 
 let instanceCounter = 0;
+
+/** What calling one function takes, worked out on its first call. */
+interface CallPlan {
+  sig: FunctionSig;
+  fn: (...a: Array<number | bigint>) => number | bigint;
+  /** [min, max] of each int parameter (null for the others). */
+  ranges: Array<[number, number] | null>;
+  /** Arguments a caller passes (out-parameters and text buffers are not passed). */
+  inputs: number;
+  /** Some parameter needs temporary memory, a callback slot or reading back. */
+  scratch: boolean;
+  /** "name() argument N", for messages. */
+  what: string[];
+}
 const encoder = new TextEncoder();
 
 function range(size: number, signed: boolean): [number, number] {
@@ -63,6 +77,7 @@ export class LibnlRuntime {
   private readonly keptCallbacks = new Map<unknown, number>();
   private callbackError: unknown;
   private callDepth = 0;
+  private readonly plans = new Map<string, CallPlan>();
 
   constructor(private readonly bindings: Bindings, opts: LibnlRuntimeOptions) {
     const module = opts.module ?? loadModuleSync(opts.modulePath as string);
@@ -199,91 +214,112 @@ export class LibnlRuntime {
     }
   }
 
+  /** How to call `name`: worked out once per function (see CallPlan). */
+  private plan(name: string): CallPlan {
+    let plan = this.plans.get(name);
+    if (!plan) {
+      const sig = this.bindings.signatures[name];
+      if (!sig) throw new TypeError(`${name} is not a libnl function this build binds`);
+      const fn = this.process.exports[name];
+      if (typeof fn !== 'function') throw new TypeError(`the module exports no function ${name}`);
+      const ranges = sig.params.map((p) => (p.k === 'int' ? range(p.size, p.signed) : null));
+      plan = {
+        sig, fn: fn as (...a: Array<number | bigint>) => number | bigint, ranges,
+        inputs: sig.params.filter((p) => p.k !== 'out' && p.k !== 'buf' && p.k !== 'buflen').length,
+        // Parameters that need memory of their own or leave something to read back.
+        scratch: sig.params.some((p) => p.k === 'out' || p.k === 'buf' || p.k === 'str' || p.k === 'cb'),
+        what: sig.params.map((_, i) => `${name}() argument ${i + 1}`),
+      };
+      this.plans.set(name, plan);
+    }
+    return plan;
+  }
+
   /** Calls the libnl function `name` with JavaScript arguments. */
   call(name: string, args: readonly unknown[]): unknown {
-    const sig = this.bindings.signatures[name];
-    if (!sig) throw new TypeError(`${name} is not a libnl function this build binds`);
-    const expected = sig.params.filter((p) => p.k !== 'out' && p.k !== 'buf' && p.k !== 'buflen').length;
-    if (args.length > expected) throw new TypeError(`${name}: expected ${expected} arguments, got ${args.length}`);
+    const plan = this.plan(name);
+    const { sig } = plan;
+    if (args.length > plan.inputs) throw new TypeError(`${name}: expected ${plan.inputs} arguments, got ${args.length}`);
 
     const temps: number[] = [];
     const transient: number[] = [];
-    const outs: Array<{ cell: number; type: string }> = [];
+    let outs: Array<{ cell: number; type: string }> | undefined;
     let buffer = 0;
     let firstHandle: NlHandle | undefined;
-    const handleArgs: Array<NlHandle | undefined> = [];
-    const wasmArgs: Array<number | bigint> = [];
+    let handleArgs: Array<NlHandle | undefined> | undefined;
+    const params = sig.params;
+    const wasmArgs: Array<number | bigint> = new Array<number | bigint>(params.length);
     let ai = 0;
     try {
-      for (const [pi, p] of sig.params.entries()) {
-        const what = `${name}() argument ${pi + 1}`;
+      for (let pi = 0; pi < params.length; pi++) {
+        const p = params[pi];
         if (p.k === 'out') {
           const cell = this.malloc(4);
           temps.push(cell);
           new DataView(this.memory.buffer).setUint32(cell, 0, true);
-          outs.push({ cell, type: p.type });
-          wasmArgs.push(cell);
+          (outs ??= []).push({ cell, type: p.type });
+          wasmArgs[pi] = cell;
           continue;
         }
         if (p.k === 'buf') {
           buffer = this.malloc(TEXT_BUFFER);
           temps.push(buffer);
           new Uint8Array(this.memory.buffer)[buffer] = 0;
-          wasmArgs.push(buffer);
+          wasmArgs[pi] = buffer;
           continue;
         }
         if (p.k === 'buflen') {
-          wasmArgs.push(p.size === 8 ? BigInt(TEXT_BUFFER) : TEXT_BUFFER);
+          wasmArgs[pi] = p.size === 8 ? BigInt(TEXT_BUFFER) : TEXT_BUFFER;
           continue;
         }
         const v = args[ai++];
         switch (p.k) {
           case 'int': {
             if (typeof v !== 'number' || !Number.isInteger(v)) {
-              throw new TypeError(`${what}: expected an integer, got ${typeof v === 'number' ? v : typeof v}`);
+              throw new TypeError(`${plan.what[pi]}: expected an integer, got ${typeof v === 'number' ? v : typeof v}`);
             }
-            const [lo, hi] = range(p.size, p.signed);
-            if (v < lo || v > hi) throw new RangeError(`${what}: ${v} is out of range ${lo}..${hi}`);
-            wasmArgs.push(v | 0);
+            const [lo, hi] = plan.ranges[pi] as [number, number];
+            if (v < lo || v > hi) throw new RangeError(`${plan.what[pi]}: ${v} is out of range ${lo}..${hi}`);
+            wasmArgs[pi] = v | 0;
             break;
           }
           case 'i64': {
             const b = typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : v;
-            if (typeof b !== 'bigint') throw new TypeError(`${what}: expected a bigint`);
+            if (typeof b !== 'bigint') throw new TypeError(`${plan.what[pi]}: expected a bigint`);
             const [lo, hi] = p.signed ? [-(2n ** 63n), 2n ** 63n - 1n] : [0n, 2n ** 64n - 1n];
-            if (b < lo || b > hi) throw new RangeError(`${what}: ${b} is out of range`);
-            wasmArgs.push(BigInt.asIntN(64, b));
+            if (b < lo || b > hi) throw new RangeError(`${plan.what[pi]}: ${b} is out of range`);
+            wasmArgs[pi] = BigInt.asIntN(64, b);
             break;
           }
           case 'float':
-            if (typeof v !== 'number') throw new TypeError(`${what}: expected a number`);
-            wasmArgs.push(v);
+            if (typeof v !== 'number') throw new TypeError(`${plan.what[pi]}: expected a number`);
+            wasmArgs[pi] = v;
             break;
           case 'str':
             if (v === null || v === undefined) {
-              wasmArgs.push(0);
+              wasmArgs[pi] = 0;
             } else {
-              if (typeof v !== 'string') throw new TypeError(`${what}: expected a string`);
-              if (v.includes('\0')) throw new TypeError(`${what}: string contains a NUL character`);
-              const s = this.writeString(v);
-              temps.push(s);
-              wasmArgs.push(s);
+              if (typeof v !== 'string') throw new TypeError(`${plan.what[pi]}: expected a string`);
+              if (v.includes('\0')) throw new TypeError(`${plan.what[pi]}: string contains a NUL character`);
+              const str = this.writeString(v);
+              temps.push(str);
+              wasmArgs[pi] = str;
             }
             break;
           case 'handle':
-            wasmArgs.push(this.unwrap(v, p.type, what));
+            wasmArgs[pi] = this.unwrap(v, p.type, plan.what[pi]);
             if (isHandle(v)) {
               firstHandle ??= v;
-              handleArgs[pi] = v;
+              (handleArgs ??= [])[pi] = v;
             }
             break;
           case 'cb':
-            wasmArgs.push(this.callbackPointer(v, p.sig, !!sig.keepsCallbacks, what, transient));
+            wasmArgs[pi] = this.callbackPointer(v, p.sig, !!sig.keepsCallbacks, plan.what[pi], transient);
             break;
           case 'ptr':
-            if (v === null || v === undefined) wasmArgs.push(0);
-            else if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) wasmArgs.push(v | 0);
-            else throw new TypeError(`${what}: expected an address (a non-negative integer) or null`);
+            if (v === null || v === undefined) wasmArgs[pi] = 0;
+            else if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) wasmArgs[pi] = v | 0;
+            else throw new TypeError(`${plan.what[pi]}: expected an address (a non-negative integer) or null`);
             break;
         }
       }
@@ -292,7 +328,7 @@ export class LibnlRuntime {
       this.callDepth++;
       let raw: number | bigint;
       try {
-        raw = this.process.call(name, ...(wasmArgs as number[]));
+        raw = this.process.invoke(name, plan.fn, wasmArgs);
       } finally {
         this.callDepth--;
       }
@@ -304,29 +340,29 @@ export class LibnlRuntime {
 
       if (sig.role === 'put' && firstHandle) this.handles.put(firstHandle.id, name);
       if (sig.role === 'get' && firstHandle) this.handles.acquire(firstHandle.id);
-      const succeeded = sig.result.k !== 'err' || (raw as number) >= 0;
       const moved = sig.adopts ?? sig.disowns;
-      const movedHandle = moved !== undefined ? handleArgs[moved] : undefined;
-      if (succeeded && movedHandle) {
+      const movedHandle = moved !== undefined ? handleArgs?.[moved] : undefined;
+      if (movedHandle && (sig.result.k !== 'err' || (raw as number) >= 0)) {
         if (sig.adopts !== undefined && firstHandle) this.handles.adopt(movedHandle.id, firstHandle.id);
         else this.handles.reclaim(movedHandle.id);
       }
 
       const value = this.convertResult(name, sig.result, raw, firstHandle);
-      const view = new DataView(this.memory.buffer);
-      const outHandles = outs.map((o) => this.wrap(o.type, view.getUint32(o.cell, true), true));
+      if (!plan.scratch) return value;
       const text = buffer ? this.readString(buffer) : undefined;
       if (text !== undefined) {
         return sig.result.k === 'str' || sig.result.k === 'ptr' ? (raw ? text : null) : text;
       }
-      if (outHandles.length) {
+      if (outs) {
+        const view = new DataView(this.memory.buffer);
+        const outHandles = outs.map((o) => this.wrap(o.type, view.getUint32(o.cell, true), true));
         const tail = outHandles.length === 1 ? outHandles[0] : outHandles;
         return sig.result.k === 'err' || sig.result.k === 'void' ? tail : [value, ...outHandles];
       }
       return value;
     } finally {
-      for (const t of temps) this.free(t);
-      for (const i of transient) this.table.remove(i);
+      for (let i = 0; i < temps.length; i++) this.free(temps[i]);
+      for (let i = 0; i < transient.length; i++) this.table.remove(transient[i]);
     }
   }
 

@@ -9,6 +9,7 @@
  */
 import { LibnlCore } from './core.js';
 import type { LibnlRuntimeOptions } from './runtime.js';
+import type { NetnsSpec } from '../host/netns.js';
 import type { NlHandle } from './handles.js';
 import type { LibnlApi, NlCache, NlObject } from './generated/api.js';
 import { FUNCTION_NAMES } from './generated/api.js';
@@ -24,6 +25,13 @@ export interface LibnlAdditions {
   release(h: NlHandle | null): void;
   /** Number of live handles, for leak checks. */
   liveHandles(): number;
+  /**
+   * What setns(2) does for a native program: sockets created from now on
+   * (nl_connect() creates them) open in that network namespace (a name under
+   * /var/run/netns, a path or { pid }); null goes back to the instance's
+   * own. Sockets already connected stay where they are.
+   */
+  setns(netns: NetnsSpec | null): void;
   /** Ends the instance: closes its sockets; its handles die with it. */
   close(): void;
   /** Identifies this libnl instance (handles of another are refused). */
@@ -36,29 +44,36 @@ export function openLibnl(opts: LibnlRuntimeOptions = {}): LibnlSync {
   return libnlApi(new LibnlCore(opts));
 }
 
-/** The synchronous API over an existing instance (for code that also needs the core). */
-export function libnlApi(core: LibnlCore): LibnlSync {
+/**
+ * The synchronous API over an existing instance (for code that also needs
+ * the core). With `collect: false` a handle nobody references is not given
+ * back: the handles are also held elsewhere (by a main thread, through a
+ * worker), and only the holder may give them back.
+ */
+export function libnlApi(core: LibnlCore, opts: { collect?: boolean } = {}): LibnlSync {
   const handles = core.runtime.handles;
   let closed = false;
-  const registry = new FinalizationRegistry<NlHandle>((h) => {
-    if (!closed) core.release(h, 'garbage collected');
-  });
-  // Unregister tokens by handle id: a handle freed by a libnl call (*_put,
-  // *_free) leaves the registry at once, not when its object is collected,
-  // which a thread that never yields to its event loop would never see.
-  const tokens = new Map<number, object>();
-  handles.onCreate = (h, owned) => {
-    if (!owned) return;
-    const token = {};
-    tokens.set(h.id, token);
-    // The registry keeps a plain copy: holding the handle itself would keep it alive.
-    registry.register(h, { ...h }, token);
-  };
-  handles.onKill = (id) => {
-    const token = tokens.get(id);
-    if (token) registry.unregister(token);
-    tokens.delete(id);
-  };
+  if (opts.collect ?? true) {
+    const registry = new FinalizationRegistry<NlHandle>((h) => {
+      if (!closed) core.release(h, 'garbage collected');
+    });
+    // Unregister tokens by handle id: a handle freed by a libnl call (*_put,
+    // *_free) leaves the registry at once, not when its object is collected,
+    // which a thread that never yields to its event loop would never see.
+    const tokens = new Map<number, object>();
+    handles.onCreate = (h, owned) => {
+      if (!owned) return;
+      const token = {};
+      tokens.set(h.id, token);
+      // The registry keeps a plain copy: holding the handle itself would keep it alive.
+      registry.register(h, { ...h }, token);
+    };
+    handles.onKill = (id) => {
+      const token = tokens.get(id);
+      if (token) registry.unregister(token);
+      tokens.delete(id);
+    };
+  }
   handles.onDispose = (h) => core.release(h, 'disposed');
 
   const lib: Record<string | symbol, unknown> = {
@@ -70,6 +85,7 @@ export function libnlApi(core: LibnlCore): LibnlSync {
       if (h) core.release(h);
     },
     liveHandles: () => handles.size,
+    setns: (netns: NetnsSpec | null) => core.runtime.process.setNetns(netns),
     close: () => {
       if (closed) return;
       closed = true;

@@ -3,23 +3,28 @@
  * that holds one libnl instance and returns libnl's whole API as async
  * functions, name for name. The main thread never waits on the kernel.
  *
+ * Every operation is one message on the call channel and one back. Many
+ * calls can share one hop: `sequence()` sends a recorded list of calls,
+ * `run()` runs a function of the user's own module in the worker with the
+ * synchronous API (docs/worker-model.md).
+ *
  * Callbacks are main-thread functions (sync or async); libnl waits for their
  * result. If the instance traps, aborts or exits, the call that did it and
  * every call still pending reject with a WasmTrap saying which call it was,
  * and the next call starts a fresh instance (the old handles are then dead).
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import * as Comlink from 'comlink';
-import { nodeEndpoint } from './node_endpoint.js';
+import { pathToFileURL } from 'node:url';
 import { cancelInstance, loadModule, CANCEL_CALL, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
 import { WasmTrap } from '../host/errors.js';
-import { startWorker } from '../host/worker_entry.js';
+import type { NetnsSpec } from '../host/netns.js';
 import { HANDLE_MARK, isHandle, type NlHandle } from '../libnl/handles.js';
 import { libnlModulePath } from '../libnl/module_path.js';
+import type { LibnlSync } from '../libnl/sync.js';
 import { FUNCTION_NAMES, type LibnlApi, type NlCache, type NlObject } from '../libnl/generated/api.js';
+import { WorkerConnection } from './worker_connection.js';
 import {
-  CALLBACK_MARK, type EndpointOp, type FromWorker, type LibnlEndpoint, type Outcome, type ToWorker,
-  fromWire, type WorkerHello, type WorkerOptions, type WorkerStart,
+  CALLBACK_MARK, RESULT_MARK, fromWire, type EndpointOp, type FromWorker, type Outcome, type RecordedCall,
+  type WorkerHello, type WorkerOptions,
 } from './protocol.js';
 
 export interface SpawnOptions extends WorkerOptions {
@@ -42,6 +47,39 @@ export interface LibnlAsyncAdditions {
   nl_object_cast<T extends string>(obj: NlObject, type: T): Promise<NlHandle<T>>;
   /** Gives back every reference the handle holds (what `await using` does); null is ignored. */
   release(h: NlHandle | null): Promise<void>;
+  /**
+   * Many libnl calls in one thread hop. `record` is called at once with a
+   * recorder of the API: each call it makes is recorded and returns a
+   * placeholder for its result, which later calls may take as an argument
+   * and `record` may return (in an array or object). The calls then run in
+   * the worker, in order, and the promise resolves to what `record`
+   * returned, with the results in place of the placeholders. A call that
+   * fails ends the sequence; its error names it, and the handles the
+   * sequence made are given back.
+   *
+   *   const [route] = await lib.sequence((p) => {
+   *     const r = p.rtnl_route_alloc();
+   *     p.rtnl_route_set_table(r, 100);
+   *     p.rtnl_route_set_dst(r, p.nl_addr_parse('10.9.0.0/16', AF_INET));
+   *     return [r];
+   *   });
+   */
+  sequence<R>(record: (lib: LibnlApi) => R): Promise<R>;
+  /**
+   * Runs `name`, an exported function of the ES module at `module` (a path
+   * or a URL), in the worker, as `fn(lib, ...args)` with the synchronous
+   * API over this same instance: every libnl call it makes costs no thread
+   * hop. Handles passed in and returned are this instance's; the result
+   * must be structured-clonable. The function must not keep handles past
+   * its return.
+   */
+  run<R = unknown>(module: string | URL, name: string, ...args: unknown[]): Promise<R>;
+  /**
+   * Sockets created from now on (libnl's nl_connect() creates them) open in
+   * that network namespace; null goes back to the instance's own. As
+   * setns(2) does for a native program: connected sockets stay where they are.
+   */
+  setns(netns: NetnsSpec | null): Promise<void>;
   liveHandles(): Promise<number>;
   openSockets(): Promise<number>;
   /** Interrupts the call blocked on the kernel, if any: it fails with NLE_AGAIN. */
@@ -54,106 +92,39 @@ export interface LibnlAsyncAdditions {
 
 export type LibnlAsync = Promisified<LibnlApi> & LibnlAsyncAdditions & AsyncDisposable;
 
-/**
- * Operations that take the call channel (a MessagePort the idle worker
- * drains from Atomics.wait) rather than comlink: the ones every program
- * makes per call and per handle. See docs/decisions/call-channel.md.
- */
-const CHANNEL_OPS: ReadonlySet<EndpointOp> = new Set<EndpointOp>(['call', 'release']);
+/** The synchronous API a module given to `run()` receives. */
+export type { LibnlSync };
 
 let sharedModule: Promise<WebAssembly.Module> | undefined;
 let sharedCheckedModule: Promise<WebAssembly.Module> | undefined;
 
+type Hello = Extract<WorkerHello, { kind: 'ready' }>;
+
 /** One worker and its instance; replaced as a whole when the instance dies. */
 class Generation {
-  readonly worker: Worker;
-  readonly remote: Comlink.Remote<LibnlEndpoint>;
-  readonly bridge: MessagePort;
-  readonly signal: Int32Array;
+  readonly conn: WorkerConnection<Hello>;
   cancel!: CancelToken;
   instance = '';
-  dead: Error | undefined;
-  readonly pending = new Set<(e: Error) => void>();
-  private seq = 0;
-  private readonly replies = new Map<number, { resolve: (o: Outcome) => void; reject: (e: Error) => void }>();
 
-  constructor(module: WebAssembly.Module, options: WorkerOptions, private readonly onInvoke:
-    (g: Generation, id: number, args: unknown[]) => void) {
-    const channel = new MessageChannel();
-    const signal = new SharedArrayBuffer(4);
-    this.signal = new Int32Array(signal);
-    this.bridge = channel.port1;
-    const start: WorkerStart = { options, module, bridge: channel.port2, signal };
-    this.worker = startWorker('worker/libnl_worker.js', { workerData: start, transferList: [channel.port2] });
-    // The worker waits in Atomics.wait between calls: comlink's messages wake it too.
-    this.remote = Comlink.wrap<LibnlEndpoint>(nodeEndpoint(this.worker, () => this.wake()));
-    this.bridge.on('message', (m: FromWorker) => {
-      if (m.kind === 'invoke') {
-        this.onInvoke(this, m.callback, m.args);
-        return;
-      }
-      const r = this.replies.get(m.seq);
-      this.replies.delete(m.seq);
-      r?.resolve(m.outcome);
-    });
-    this.bridge.unref();
-    const die = (e: Error): void => this.kill(e);
-    this.worker.on('error', die);
-    this.worker.on('exit', (code) => die(new Error(`libnl worker exited (code ${code})`)));
-  }
-
-  ready(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.worker.once('message', (m: WorkerHello) => {
-        if (m.kind === 'ready') {
-          this.cancel = m.cancel;
-          this.instance = m.instance;
-          resolve();
-        } else reject(fromWire(m.error));
-      });
-      this.worker.once('error', reject);
+  constructor(module: WebAssembly.Module, options: WorkerOptions, onInvoke: (g: Generation, id: number, args: unknown[]) => void) {
+    this.conn = new WorkerConnection<Hello>({
+      entry: 'worker/libnl_worker.js',
+      start: { options, module },
+      onMessage: (m: FromWorker) => {
+        if (m.kind === 'invoke') onInvoke(this, m.callback as number, m.args as unknown[]);
+      },
+      deathError: (e) => (e instanceof WasmTrap ? e : new Error(`the libnl worker died: ${e.message}`)),
     });
   }
 
-  private wake(): void {
-    Atomics.add(this.signal, 0, 1);
-    Atomics.notify(this.signal, 0);
+  async ready(): Promise<void> {
+    const hello = await this.conn.ready();
+    this.cancel = hello.cancel;
+    this.instance = hello.instance;
   }
 
-  /** Sends a message on the call channel, and wakes the worker. */
-  post(m: ToWorker): void {
-    this.bridge.postMessage(m);
-    this.wake();
-  }
-
-  /** An endpoint operation over the call channel. */
-  viaChannel(op: EndpointOp, args: unknown[]): Promise<Outcome> {
-    if (this.dead) return Promise.reject(this.dead);
-    const seq = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.replies.set(seq, { resolve, reject });
-      this.post({ kind: 'call', seq, op, args });
-    });
-  }
-
-  /** An endpoint operation through comlink; it needs the worker's event loop. */
-  viaComlink(op: EndpointOp, args: unknown[]): Promise<Outcome> {
-    if (this.dead) return Promise.reject(this.dead);
-    return new Promise((resolve, reject) => {
-      this.pending.add(reject);
-      (this.remote[op] as (...a: unknown[]) => Promise<Outcome>)(...args).then(resolve, reject)
-        .finally(() => this.pending.delete(reject));
-    });
-  }
-
-  kill(e: Error): void {
-    if (this.dead) return;
-    this.dead = e;
-    for (const reject of this.pending) reject(e);
-    this.pending.clear();
-    for (const r of this.replies.values()) r.reject(e);
-    this.replies.clear();
-    void this.worker.terminate();
+  get dead(): boolean {
+    return this.conn.dead !== undefined;
   }
 }
 
@@ -161,8 +132,6 @@ class LibnlClient {
   private gen: Generation | undefined;
   private starting: Promise<Generation> | undefined;
   private closed = false;
-  /** > 0 while a main-thread callback runs: calls then go through the bridge. */
-  private callbackDepth = 0;
   private readonly callbackIds = new WeakMap<object, number>();
   private readonly callbacks = new Map<number, (...a: unknown[]) => unknown>();
   private nextCallback = 1;
@@ -196,11 +165,14 @@ class LibnlClient {
     if (this.closed) throw new Error('this libnl instance was closed');
     if (this.gen && !this.gen.dead) return this.gen;
     this.starting ??= (async () => {
-      const g = new Generation(this.module, this.options, (gen, id, args) => this.invoke(gen, id, args));
-      await g.ready();
-      this.gen = g;
-      this.starting = undefined;
-      return g;
+      try {
+        const g = new Generation(this.module, this.options, (gen, id, args) => this.invoke(gen, id, args));
+        await g.ready();
+        this.gen = g;
+        return g;
+      } finally {
+        this.starting = undefined;
+      }
     })();
     return this.starting;
   }
@@ -208,7 +180,12 @@ class LibnlClient {
   /** Main-side form of a value from the worker: handles get dispose and GC. */
   private hydrate(v: unknown): unknown {
     if (Array.isArray(v)) return v.map((x) => this.hydrate(x));
-    if (!isHandle(v)) return v;
+    if (!isHandle(v)) {
+      if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.hydrate(x)]));
+      }
+      return v;
+    }
     const key = `${v.instance}/${v.id}`;
     const existing = this.wrapped.get(key)?.deref();
     if (existing) return existing;
@@ -220,7 +197,7 @@ class LibnlClient {
   }
 
   /** Worker-side form of an argument: handles as plain data, functions as bridge references. */
-  private dehydrate(v: unknown): unknown {
+  dehydrate(v: unknown): unknown {
     if (Array.isArray(v)) return v.map((x) => this.dehydrate(x));
     if (typeof v === 'function') {
       let id = this.callbackIds.get(v);
@@ -232,22 +209,22 @@ class LibnlClient {
       return { [CALLBACK_MARK]: id };
     }
     if (isHandle(v)) return { [HANDLE_MARK]: true, type: v.type, ptr: v.ptr, id: v.id, instance: v.instance };
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.dehydrate(x)]));
+    }
     return v;
   }
 
   /** libnl calls a main-thread callback: run it, answer the waiting worker. */
   private invoke(gen: Generation, id: number, args: unknown[]): void {
     const fn = this.callbacks.get(id);
-    this.callbackDepth++;
     void (async () => {
       try {
         if (!fn) throw new Error(`unknown callback ${id}`);
         const value = await fn(...args.map((a) => this.hydrate(a)));
-        gen.post({ kind: 'return', value: value ?? 0 });
+        gen.conn.post({ kind: 'return', value: value ?? 0 });
       } catch (e) {
-        gen.post({ kind: 'throw', error: { name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) } });
-      } finally {
-        this.callbackDepth--;
+        gen.conn.post({ kind: 'throw', error: { name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) } });
       }
     })();
   }
@@ -264,18 +241,28 @@ class LibnlClient {
       ? setTimeout(() => cancelInstance(gen.cancel, CANCEL_CALL), this.options.callTimeoutMs) : undefined;
     let o: Outcome;
     try {
-      // Inside a main-thread callback the worker waits in libnl for the
-      // channel; otherwise the channel carries the ops on the per-call path.
-      o = await (CHANNEL_OPS.has(op) || this.callbackDepth > 0 ? gen.viaChannel(op, wire) : gen.viaComlink(op, wire));
+      o = await gen.conn.call(op, wire);
     } finally {
       clearTimeout(timer);
     }
     if (o.ok) return this.hydrate(o.value);
     const err = fromWire(o.error);
-    if (o.error.fatal) {
-      gen.kill(err instanceof WasmTrap ? err : new WasmTrap(what, err.message));
-    }
+    if (o.error.fatal) void gen.conn.terminate(err instanceof WasmTrap ? err : new WasmTrap(what, err.message));
     throw err;
+  }
+
+  /** Records the calls `record` makes, and runs them in one hop. */
+  async sequence<R>(record: (lib: LibnlApi) => R): Promise<R> {
+    const calls: RecordedCall[] = [];
+    const recorder: Record<string, (...a: unknown[]) => unknown> = {};
+    for (const name of FUNCTION_NAMES) {
+      recorder[name] = (...args: unknown[]) => {
+        calls.push({ name, args: args.map((a) => this.dehydrate(a)) });
+        return { [RESULT_MARK]: calls.length - 1 };
+      };
+    }
+    const want = this.dehydrate(record(recorder as unknown as LibnlApi));
+    return await this.op('sequence', [calls, want], 'sequence') as R;
   }
 
   release(h: NlHandle): Promise<void> {
@@ -290,21 +277,11 @@ class LibnlClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const gen = this.gen;
+    const gen = this.gen ?? await this.starting?.catch(() => undefined);
     if (!gen || gen.dead) return;
-    cancelInstance(gen.cancel, CANCEL_SHUTDOWN);
-    try {
-      // A call the shutdown cancelled kills the generation (its worker is
-      // terminated), and a terminated worker never answers: stop waiting then.
-      await new Promise<void>((resolve) => {
-        gen.pending.add(() => resolve());
-        (gen.remote.close as () => Promise<Outcome>)().then(() => resolve(), () => resolve());
-      });
-    } finally {
-      gen.remote[Comlink.releaseProxy]();
-      gen.kill(new Error('this libnl instance was closed'));
-      await gen.worker.terminate();
-    }
+    // A call blocked on the kernel ends at once; the close then runs in order.
+    if (gen.conn.pending > 0) cancelInstance(gen.cancel, CANCEL_SHUTDOWN);
+    await gen.conn.close(new Error('this libnl instance was closed'));
   }
 }
 
@@ -320,6 +297,10 @@ export const Libnl = {
       nl_object_dump_text: (o: NlObject, t: number) => client.op('dumpText', ['object', o, t]),
       nl_object_cast: (o: NlObject, t: string) => client.op('cast', [o, t]),
       release: (h: NlHandle | null) => (h ? client.release(h) : Promise.resolve()),
+      sequence: <R>(record: (lib: LibnlApi) => R) => client.sequence(record),
+      run: (module: string | URL, name: string, ...args: unknown[]) =>
+        client.op('run', [moduleUrl(module), name, args], `run(${name})`),
+      setns: (netns: NetnsSpec | null) => client.op('setns', [netns]),
       liveHandles: () => client.op('liveHandles', []),
       openSockets: () => client.op('openSockets', []),
       cancel: () => client.cancel(),
@@ -331,3 +312,8 @@ export const Libnl = {
     return api as unknown as LibnlAsync;
   },
 };
+
+function moduleUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  return /^[a-z][a-z0-9+.-]*:/i.test(module) ? module : pathToFileURL(module).href;
+}

@@ -1,24 +1,20 @@
 /**
  * The worker protocol: everything that crosses between the main thread and
- * a libnl worker.
+ * one of our workers, on the call channel (call_channel.ts).
  *
- * 1. The endpoint (comlink): the main thread calls `LibnlEndpoint` methods;
- *    each runs synchronously in the worker and answers with an `Outcome`
- *    (errors travel as data, so NlError keeps its code through the hop).
+ *   main -> worker   { call, seq, op, args }   an operation of the worker's endpoint
+ *                    { return | throw }        a main-thread callback's answer
+ *   worker -> main   { ready | failed }        once, when the instance is up (or not)
+ *                    { reply, seq, outcome }   the answer to a call
+ *                    { invoke, callback, args } libnl calls a main-thread callback
+ *                    anything else             a worker's own messages (events)
  *
- * 2. The call channel (a MessagePort plus a SharedArrayBuffer counter):
- *    the same operations as `call` messages answered by `reply`, for the
- *    per-call ones (`call`, `release`) always, and for every operation while
- *    the worker is inside a callback. The idle worker waits for it in
- *    Atomics.wait (docs/decisions/call-channel.md). A JavaScript function
- *    passed as a libnl callback is replaced by a `CallbackRef`; when libnl
- *    calls it, the worker posts `invoke`, then blocks until the main thread
- *    answers `return`/`throw` — C needs the result synchronously — serving
- *    `call` messages meanwhile, so that the callback can itself use the
- *    API. Every message to the worker, comlink's included, is followed by
- *    a bump of the counter (Atomics.notify), which wakes it.
+ * Errors travel as data (WireError), so an NlError keeps its code and
+ * extended ack through the hop. A JavaScript function passed as a libnl
+ * callback is replaced by a CallbackRef; when libnl calls it, the worker
+ * posts `invoke` and waits on the channel for the answer, serving calls
+ * meanwhile, so that the callback may itself use the API.
  */
-import type { MessagePort } from 'node:worker_threads';
 import type { NlHandle } from '../libnl/handles.js';
 import { NlError, type ExtAck } from '../libnl/nl_error.js';
 import { Cancelled, ProcessExit, WasmTrap } from '../host/errors.js';
@@ -52,28 +48,64 @@ export interface WireError {
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
 
-/** Operations of the endpoint, also usable through the bridge during a callback. */
+export interface CallMessage {
+  kind: 'call';
+  seq: number;
+  op: string;
+  args: unknown[];
+}
+
+export type ToWorker =
+  | CallMessage
+  | { kind: 'return'; value: unknown }
+  | { kind: 'throw'; error: WireError };
+
+export interface ReplyMessage {
+  kind: 'reply';
+  seq: number;
+  outcome: Outcome;
+}
+
+export type FromWorker =
+  | ReplyMessage
+  | { kind: 'invoke'; callback: number; args: unknown[] }
+  | { kind: string; [field: string]: unknown };
+
+/** Operations of the 1:1 API's worker (Libnl.spawn), also served while a callback runs. */
 export interface LibnlEndpoint {
   call(name: string, args: unknown[]): Outcome;
+  /** Many calls in one hop (LibnlAsyncAdditions.sequence); `want` is what to answer, with result references in it. */
+  sequence(calls: RecordedCall[], want: unknown): Outcome;
+  /** Runs an export of a module of the user's with the synchronous API (LibnlAsyncAdditions.run). */
+  run(url: string, name: string, args: unknown[]): Outcome | Promise<Outcome>;
   release(h: NlHandle): Outcome;
   dumpText(what: 'cache' | 'object', h: NlHandle, type: number): Outcome;
   cast(h: NlHandle, type: string): Outcome;
+  setns(netns: NetnsSpec | null): Outcome;
   liveHandles(): Outcome;
   openSockets(): Outcome;
-  /** Closes the instance's sockets; the worker can then be terminated. */
+  /** Closes the instance's sockets; the worker then ends by itself. */
   close(): Outcome;
 }
 
 export type EndpointOp = keyof LibnlEndpoint;
 
-export type ToWorker =
-  | { kind: 'return'; value: unknown }
-  | { kind: 'throw'; error: WireError }
-  | { kind: 'call'; seq: number; op: EndpointOp; args: unknown[] };
+/** The result of call number `index` of the same sequence, as an argument of a later one. */
+export const RESULT_MARK = '__nlresult' as const;
 
-export type FromWorker =
-  | { kind: 'invoke'; callback: number; args: unknown[] }
-  | { kind: 'reply'; seq: number; outcome: Outcome };
+export interface ResultRef {
+  readonly [RESULT_MARK]: number;
+}
+
+export function isResultRef(v: unknown): v is ResultRef {
+  return typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[RESULT_MARK] === 'number';
+}
+
+/** One libnl call of a recorded sequence. */
+export interface RecordedCall {
+  name: string;
+  args: unknown[];
+}
 
 export interface WorkerOptions {
   netns?: NetnsSpec;
@@ -92,9 +124,6 @@ export interface WorkerStart {
   options: WorkerOptions;
   /** libnl.wasm, compiled once by the main thread. */
   module: WebAssembly.Module;
-  /** The callback bridge's port (worker side) and wake-up counter. */
-  bridge: MessagePort;
-  signal: SharedArrayBuffer;
 }
 
 /** Sent once by the worker when its instance is ready (or could not start). */
@@ -110,15 +139,23 @@ export function toWire(e: unknown): WireError {
   return { name: 'Error', message: String(e) };
 }
 
-
 /** The exception again, on the other side. */
 export function fromWire(e: WireError): Error {
   if (e.name === 'NlError' && e.code !== undefined) {
     return new NlError(e.code, e.nleName ?? '', e.text ?? '', e.call ?? '', e.extAck);
   }
   if (e.name === 'WasmTrap') return Object.assign(new WasmTrap('', ''), { message: e.message });
+  if (e.name === 'Cancelled') return Object.assign(new Cancelled(), { message: e.message });
   const err = e.name === 'TypeError' ? new TypeError(e.message) : e.name === 'RangeError' ? new RangeError(e.message) : new Error(e.message);
   if (err.name !== e.name) err.name = e.name;
   return err;
 }
 
+/** Runs an operation, turning what it throws into an outcome. */
+export function outcome(fn: () => unknown): Outcome {
+  try {
+    return { ok: true, value: fn() };
+  } catch (e) {
+    return { ok: false, error: toWire(e) };
+  }
+}

@@ -1,20 +1,31 @@
 /**
- * The first step of every libnl worker (the 1:1 API's, the client's, the
- * watcher's): instantiate libnl.wasm from the module the main thread
- * compiled, or tell the main thread why it could not. The reason goes in
- * the protocol's wire form (toWire), as a failed call's does, so an NlError
- * reaches the opener with its code; the thread's own error event, which
- * follows, would bring a structured clone of the exception instead.
+ * The first steps of every libnl worker (the 1:1 API's, the client's, the
+ * event worker's): take its end of the call channel, instantiate libnl.wasm
+ * from the module the main thread compiled, and say `ready` on the channel,
+ * or `failed` with the reason in the protocol's wire form, as a failed
+ * call's is, so that an NlError reaches the opener with its code.
  */
-import { parentPort } from 'node:worker_threads';
 import { LibnlCore } from '../libnl/core.js';
+import { ChannelReceiver, type ChannelEndInit } from './call_channel.js';
 import { toWire, type WorkerHello, type WorkerOptions } from './protocol.js';
 
-export function openWorkerCore(start: { module: WebAssembly.Module; options: WorkerOptions }): LibnlCore {
+export interface WorkerCoreStart {
+  module: WebAssembly.Module;
+  options: WorkerOptions;
+  channel: ChannelEndInit;
+}
+
+export function openWorkerCore(start: WorkerCoreStart): { core: LibnlCore; channel: ChannelReceiver } {
+  const channel = new ChannelReceiver(start.channel);
+  let core: LibnlCore;
   try {
-    return new LibnlCore({ module: start.module, ...start.options });
+    core = new LibnlCore({ module: start.module, ...start.options });
   } catch (e) {
-    parentPort?.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
+    channel.port.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
     throw e;
   }
+  channel.port.postMessage({
+    kind: 'ready', cancel: core.runtime.process.cancelToken, instance: core.instance,
+  } satisfies WorkerHello);
+  return { core, channel };
 }

@@ -29,11 +29,10 @@ export async function monitor(ctx: Context, args: Args): Promise<void> {
   }
   if (kinds.size === 0) all.forEach((k) => kinds.add(k));
   const names = await ctx.linkNames();
-  const watcher = ctx.client.watch([...kinds]);
+  const watcher = await ctx.client.watch([...kinds]);
   const stop = (): void => { void watcher.close(); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await watcher.ready;
   process.stderr.write(`nl: watching ${[...kinds].join(', ')} (Ctrl-C to stop)\n`);
   for await (const e of watcher) {
     if (e.kind === 'overflow') {

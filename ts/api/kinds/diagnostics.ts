@@ -1,0 +1,78 @@
+/**
+ * What the client lists but does not change: generic netlink families
+ * (genl/family), sockets (idiag/idiag, inet_diag) and IPsec state and
+ * policies (xfrm/sa, xfrm/sp).
+ */
+import { AF_INET, AF_INET6, NETLINK_GENERIC, NETLINK_INET_DIAG, NETLINK_XFRM } from '../../libnl/generated/constants.js';
+import { kind } from '../registry.js';
+import { t, type SchemaFor } from '../schema.js';
+import type { GenlFamilyInfo, SocketInfo, XfrmSa, XfrmSelector, XfrmSp } from '../types.js';
+
+/** IDIAGNL_SS_ALL: every TCP state. */
+const ALL_STATES = 0xfff;
+
+export const genlKind = kind<GenlFamilyInfo>()({
+  name: 'genl',
+  property: 'genl',
+  cacheType: 'genl/family',
+  protocol: NETLINK_GENERIC,
+  object: {
+    id: t.uint(), name: t.str(), version: t.uint(), hdrsize: t.uint(), maxattr: t.uint(),
+    ops: t.arr(t.obj<GenlFamilyInfo['ops'][number]>({ id: t.uint(), flags: t.uint() })),
+    groups: t.arr(t.obj<GenlFamilyInfo['groups'][number]>({ id: t.uint(), name: t.str() })),
+  },
+  list: 'plain',
+  dumpArgs: () => ({ arg1: 0, arg2: 0, flags: 0 }),
+  extra: (ctx) => ({
+    /** A family's numeric id (genl_ctrl_resolve). */
+    resolve: (name: string): Promise<number> => ctx.op<number>('genlResolve', name),
+    /** A family by name, with its operations and groups (undefined when the kernel has none of that name). */
+    get: async (name: string): Promise<GenlFamilyInfo | undefined> => (await ctx.list({ where: (f) => f.name === name })).at(0),
+  }),
+});
+
+export const socketKind = kind<SocketInfo, Record<never, never>, never, 'family'>()({
+  name: 'socket',
+  property: 'sockets',
+  cacheType: 'idiag/idiag',
+  protocol: NETLINK_INET_DIAG,
+  object: {
+    family: t.int(), state: t.str(), src: t.opt(t.addr()), srcPort: t.uint(), dst: t.opt(t.addr()), dstPort: t.uint(),
+    ifindex: t.uint(), inode: t.uint(), uid: t.uint(), rqueue: t.uint(), wqueue: t.uint(), timer: t.uint(),
+    retrans: t.uint(), expires: t.uint(),
+  },
+  list: 'family',
+  familyInDump: true,
+  families: [AF_INET, AF_INET6],
+  dumpArgs: (o) => ({ arg1: o.family ?? AF_INET, arg2: o.states ?? ALL_STATES, flags: 0 }),
+});
+
+const selector: SchemaFor<XfrmSelector> = {
+  family: t.opt(t.int()), src: t.opt(t.addr()), dst: t.opt(t.addr()), srcPort: t.opt(t.uint()), dstPort: t.opt(t.uint()),
+  protocol: t.opt(t.uint()), ifindex: t.opt(t.int()),
+};
+
+export const xfrmSaKind = kind<XfrmSa>()({
+  name: 'xfrm-sa',
+  property: 'xfrm.sa',
+  cacheType: 'xfrm/sa',
+  protocol: NETLINK_XFRM,
+  object: {
+    family: t.int(), src: t.opt(t.addr()), dst: t.opt(t.addr()), spi: t.uint(), protocol: t.uint(), mode: t.str(),
+    reqid: t.uint(), flags: t.uint(), replayWindow: t.uint(), selector: t.obj(selector),
+  },
+  list: 'plain',
+  dumpArgs: () => ({ arg1: 0, arg2: 0, flags: 0 }),
+});
+
+export const xfrmSpKind = kind<XfrmSp>()({
+  name: 'xfrm-sp',
+  property: 'xfrm.sp',
+  cacheType: 'xfrm/sp',
+  protocol: NETLINK_XFRM,
+  object: {
+    dir: t.str(), action: t.str(), priority: t.uint(), index: t.uint(), flags: t.uint(), selector: t.obj(selector),
+  },
+  list: 'plain',
+  dumpArgs: () => ({ arg1: 0, arg2: 0, flags: 0 }),
+});

@@ -1,0 +1,155 @@
+/**
+ * The main thread's side of one of our workers: starting it, calls on the
+ * call channel matched to their replies, the worker's death (every pending
+ * call rejects with why), and an orderly close that waits for the thread
+ * to end by itself.
+ *
+ * An idle connection does not keep the Node process alive; one with calls
+ * pending does, so that `await` on a call is never cut short by the
+ * process exiting under it.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
+import { startWorker } from '../host/worker_entry.js';
+import { ChannelSender, createChannel, type ChannelEndInit } from './call_channel.js';
+import { fromWire, type FromWorker, type Outcome, type ReplyMessage, type WorkerHello } from './protocol.js';
+
+/** How long an orderly close waits for the thread before it is terminated (ms). */
+const CLOSE_GRACE_MS = 5000;
+
+export interface ConnectionOptions<Start> {
+  /** The worker's entry, relative to dist/. */
+  entry: string;
+  /** Its start-up data, minus the channel (added as `channel`). */
+  start: Start;
+  /** Ports and buffers inside `start` to transfer. */
+  transfer?: TransferListItem[];
+  /** The channel's receiver sleeps in poll(2) (see call_channel.ts). */
+  mail?: boolean;
+  /** Messages from the worker that are not replies (callbacks, events). */
+  onMessage?: (m: FromWorker) => void;
+  /** What a call fails with when the worker dies, given the reason. */
+  deathError?: (e: Error) => Error;
+}
+
+export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
+  readonly worker: Worker;
+  readonly channel: ChannelSender;
+  /** Why the worker can no longer answer, once it cannot. */
+  dead: Error | undefined;
+  private seq = 0;
+  private readonly replies = new Map<number, { resolve: (o: Outcome) => void; reject: (e: Error) => void }>();
+  private readonly hello: Promise<Hello>;
+  private readonly exited: Promise<void>;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly opts: ConnectionOptions<object>) {
+    const { main, worker } = createChannel({ mail: opts.mail });
+    this.channel = new ChannelSender(main);
+    const workerData = { ...opts.start, channel: worker satisfies ChannelEndInit };
+    this.worker = startWorker(opts.entry, { workerData, transferList: [worker.port, ...(opts.transfer ?? [])] });
+    this.worker.unref();
+    main.port.unref();
+    let helloResolve!: (h: Hello) => void;
+    let helloReject!: (e: Error) => void;
+    this.hello = new Promise<Hello>((resolve, reject) => {
+      helloResolve = resolve;
+      helloReject = reject;
+    });
+    // Nothing waits for the hello once the connection is open; a rejection then is the death below.
+    this.hello.catch(() => undefined);
+    main.port.on('message', (m: FromWorker) => {
+      if (m.kind === 'reply') {
+        const { seq, outcome } = m as ReplyMessage;
+        const r = this.replies.get(seq);
+        this.replies.delete(seq);
+        this.idleCheck();
+        r?.resolve(outcome);
+      } else if (m.kind === 'ready') helloResolve(m as unknown as Hello);
+      else if (m.kind === 'failed') helloReject(fromWire((m as Extract<WorkerHello, { kind: 'failed' }>).error));
+      else opts.onMessage?.(m);
+    });
+    this.exited = new Promise((resolve) => {
+      this.worker.once('exit', (code) => {
+        this.die(new Error(`the libnl worker exited (code ${code})`));
+        helloReject(this.dead as Error);
+        resolve();
+      });
+    });
+    this.worker.on('error', (e) => {
+      this.die(e);
+      helloReject(e);
+    });
+  }
+
+  /** The worker's hello, once its instance is up. */
+  ready(): Promise<Hello> {
+    return this.hello;
+  }
+
+  /** Posts a message on the channel (and wakes the worker). */
+  post(message: unknown, transfer?: readonly TransferListItem[]): void {
+    this.channel.post(message, transfer);
+  }
+
+  /** An operation of the worker's endpoint; resolves with its outcome. */
+  call(op: string, args: unknown[], transfer?: readonly TransferListItem[]): Promise<Outcome> {
+    if (this.dead) return Promise.reject(this.dead);
+    const seq = ++this.seq;
+    return new Promise<Outcome>((resolve, reject) => {
+      this.replies.set(seq, { resolve, reject });
+      if (this.replies.size === 1) this.worker.ref();
+      this.channel.post({ kind: 'call', seq, op, args }, transfer);
+    });
+  }
+
+  /** Calls waiting for their reply. */
+  get pending(): number {
+    return this.replies.size;
+  }
+
+  private idleCheck(): void {
+    if (this.replies.size === 0) this.worker.unref();
+  }
+
+  /** The worker is gone (or must be): every pending call rejects. */
+  die(e: Error): void {
+    if (this.dead) return;
+    this.dead = this.opts.deathError?.(e) ?? e;
+    for (const r of this.replies.values()) r.reject(this.dead);
+    this.replies.clear();
+    this.worker.unref();
+  }
+
+  /** Ends the worker at once (its sockets close with its instance's descriptors only if it ran close first). */
+  async terminate(e: Error): Promise<void> {
+    this.die(e);
+    await this.worker.terminate();
+    this.channel.dispose();
+  }
+
+  /**
+   * Closes in order: asks a worker busy with a long operation to stop, sends
+   * the close operation, and waits for the thread to end by itself (it
+   * does once it has answered); a worker that does not is terminated.
+   */
+  close(closedError: Error): Promise<void> {
+    this.closing ??= (async () => {
+      this.channel.requestClose();
+      if (!this.dead) {
+        this.worker.ref();
+        const grace = setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS);
+        try {
+          await Promise.race([this.call('close', []).catch(() => undefined), this.exited]);
+          await this.exited;
+        } finally {
+          clearTimeout(grace);
+        }
+      }
+      this.die(closedError);
+      await this.exited;
+      this.channel.dispose();
+    })();
+    return this.closing;
+  }
+}
