@@ -45,7 +45,7 @@ const model = JSON.parse(readFileSync(modelPath, 'utf8')) as ApiModel;
  */
 const definitions = readDefinitions([join(sourceDir, 'lib'), join(sourceDir, 'src', 'lib')]);
 const OWNED_DOC = /(reference count(er)?[^.]*(will be|is|was|has been|gets) incremented|incremented reference|with (a|its|one)? ?reference(?! count)|must be (given back|released|freed)|release the reference|\w+_(put|free)\(\) (to|must|should))/i;
-const TAKES_REFERENCE = /nl_object_get\(\s*(?:\(struct nl_object \*\)\s*|OBJ_CAST\()?\s*(\w+)\s*\)?\s*\);\s*return\s+\1\s*;/;
+const TAKES_REFERENCE = /nl_object_get\(\s*(?:\(struct nl_object \*\)\s*|OBJ_CAST\()?\s*(\w+(?:->\w+)*)\s*\)?\s*\);\s*return\s+\1\s*;/;
 
 function returnsOwned(f: FunctionDecl): boolean {
   if (/_(alloc|alloc_[a-z_]+|clone|dup)$/.test(f.name)) return true;

@@ -245,10 +245,19 @@ class LibnlClient {
     } finally {
       clearTimeout(timer);
     }
+    for (const id of o.released ?? []) this.forget(gen.instance, id);
     if (o.ok) return this.hydrate(o.value);
     const err = fromWire(o.error);
     if (o.error.fatal) void gen.conn.terminate(err instanceof WasmTrap ? err : new WasmTrap(what, err.message));
     throw err;
+  }
+
+  /** A handle the worker ended: nothing to give back when its object is collected. */
+  private forget(instance: string, id: number): void {
+    const key = `${instance}/${id}`;
+    const h = this.wrapped.get(key)?.deref();
+    this.wrapped.delete(key);
+    if (h) this.registry.unregister(h);
   }
 
   /** Records the calls `record` makes, and runs them in one hop. */

@@ -11,11 +11,24 @@ import { libnlApi } from '../libnl/sync.js';
 import { openWorkerCore, type WorkerCoreStart } from './worker_core.js';
 import { answer, serveCalls, type Endpoint } from './serve_calls.js';
 import {
-  isCallbackRef, isResultRef, outcome, RESULT_MARK, type FromWorker, type LibnlEndpoint, type RecordedCall,
-  type ToWorker,
+  isCallbackRef, isResultRef, outcome, RESULT_MARK, type FromWorker, type LibnlEndpoint, type Outcome,
+  type RecordedCall, type ToWorker,
 } from './protocol.js';
 
 const { core, channel } = openWorkerCore(workerData as WorkerCoreStart);
+
+/** Handles ended since the last answer: the main thread stops tracking them. */
+let released: number[] = [];
+core.runtime.handles.onKill = (id) => released.push(id);
+
+/** An outcome with the handles it ended. */
+function noting(o: Outcome): Outcome {
+  if (released.length) {
+    o.released = released;
+    released = [];
+  }
+  return o;
+}
 
 // --- callbacks into the main thread --------------------------------------------------
 
@@ -103,11 +116,11 @@ async function runModule(url: string, name: string, args: unknown[]): Promise<un
 // --- the endpoint ------------------------------------------------------------------------------
 
 const endpoint: LibnlEndpoint = {
-  call: (name, args) => outcome(() => core.call(name, withCallbacks(args))),
-  sequence: (calls, want) => outcome(() => runSequence(calls, want)),
-  run: (url, name, args) => runModule(url, name, args).then((value) => ({ ok: true as const, value }),
-    (e: unknown) => outcome(() => { throw e; })),
-  release: (h) => outcome(() => core.release(h)),
+  call: (name, args) => noting(outcome(() => core.call(name, withCallbacks(args)))),
+  sequence: (calls, want) => noting(outcome(() => runSequence(calls, want))),
+  run: (url, name, args) => runModule(url, name, args).then((value) => noting({ ok: true as const, value }),
+    (e: unknown) => noting(outcome(() => { throw e; }))),
+  release: (h) => noting(outcome(() => core.release(h))),
   dumpText: (what, h, type) => outcome(() => core.dumpText(what, h, type)),
   cast: (h, type) => outcome(() => core.cast(h, type)),
   setns: (netns) => outcome(() => core.runtime.process.setNetns(netns)),

@@ -46,7 +46,12 @@ export interface WireError {
   fatal?: boolean;
 }
 
-export type Outcome = { ok: true; value: unknown } | { ok: false; error: WireError };
+/**
+ * An operation's result. `released`: ids of handles the call ended (by a
+ * *_put, or with their parent), which whoever holds them must not give
+ * back again.
+ */
+export type Outcome = ({ ok: true; value: unknown } | { ok: false; error: WireError }) & { released?: number[] };
 
 export interface CallMessage {
   kind: 'call';
