@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "dump_readahead.h"
+#include "named_netns.h"
 #include "netlink_socket.h"
 #include "netns.h"
 #include "wakeup.h"
@@ -274,6 +275,34 @@ Value NetnsCreate(const CallbackInfo &info)
 	return num(info, nlhost::netns_create());
 }
 
+// Mounting and unsharing are slow system calls: they run on libuv's thread
+// pool, and the promise resolves with 0 or -errno.
+template <int (*Call)(const char *)> class NameWork : public Napi::AsyncWorker {
+public:
+	NameWork(Napi::Env env, std::string name)
+		: Napi::AsyncWorker(env), name_(std::move(name)), deferred_(Napi::Promise::Deferred::New(env)) {}
+	Napi::Promise Promise() { return deferred_.Promise(); }
+	void Execute() override { result_ = Call(name_.c_str()); }
+	void OnOK() override { deferred_.Resolve(Napi::Number::New(Env(), result_)); }
+
+private:
+	std::string name_;
+	Napi::Promise::Deferred deferred_;
+	int result_ = 0;
+};
+
+template <int (*Call)(const char *)> Value NameCall(const CallbackInfo &info)
+{
+	if (info.Length() < 1 || !info[0].IsString()) {
+		fail(info, "expected a name");
+		return info.Env().Undefined();
+	}
+	auto *work = new NameWork<Call>(info.Env(), info[0].As<Napi::String>());
+	auto promise = work->Promise();
+	work->Queue();
+	return promise;
+}
+
 // Namespace fds and wake-up fds are plain descriptors; closing is shared.
 Value CloseFd(const CallbackInfo &info)
 {
@@ -334,6 +363,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 		{"setNonblocking", SetNonblocking},
 		{"netnsOpen", NetnsOpen},
 		{"netnsCreate", NetnsCreate},
+		{"namedNetnsAdd", NameCall<nlhost::named_netns_add>},
+		{"namedNetnsDelete", NameCall<nlhost::named_netns_delete>},
 		{"closeFd", CloseFd},
 		{"wakeupCreate", WakeupCreate},
 		{"wakeupSignal", FdCall<nlhost::wakeup_signal>},

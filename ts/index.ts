@@ -18,4 +18,6 @@ export type { NlHandle } from './libnl/handles.js';
 export type * from './libnl/generated/api.js';
 export * from './libnl/generated/constants.js';
 export { NetlinkClient, Watcher, type ClientOptions, type ClientFacades, type WatchOptions } from './api/client.js';
+export type { ClientStats } from './api/client_protocol.js';
 export type * from './api/types.js';
+export { netns, NetnsWatcher, type NetnsEvent } from './api/named_namespaces.js';

@@ -23,6 +23,7 @@ import { NLE_OBJ_NOTFOUND } from '../libnl/generated/constants.js';
 import { fromWire, type Outcome, type WorkerOptions } from '../worker/protocol.js';
 import { runBatch } from './batch.js';
 import { ClientPool, type ClientWorker } from './client_pool.js';
+import type { ClientStats } from './client_protocol.js';
 import { DumpPacing } from './dump_pacing.js';
 import { DumpBatches, ObjectStream, RESTART } from './dump_stream.js';
 import { KINDS, type AnyKind, type KindName } from './kinds/index.js';
@@ -290,6 +291,13 @@ export class NetlinkClient {
       throw e;
     }
     return w;
+  }
+
+  /** What each of the client's workers holds now (its views' namespaces and sockets, its memory). */
+  async stats(): Promise<ClientStats[]> {
+    const root = this.root ?? this;
+    root.checkOpen();
+    return Promise.all(root.pool.workers.map((w) => w.op<ClientStats>('stats', [])));
   }
 
   /** Closes this client (with every view and watcher) or this view (with its watchers and sockets). */

@@ -52,7 +52,19 @@ export interface ClientEndpoint {
   /** Requests pipelined on the namespace's sockets; `base` is the first one's index in the batch. */
   batch(ns: number, ops: WireBatchOp[], base: number, stopOnError: boolean): Outcome;
   genlResolve(ns: number, name: string): Outcome;
+  /** What the worker holds (ClientStats). */
+  stats(): Outcome;
   close(): Outcome;
+}
+
+/** What one client worker holds now: for leak checks and for watching a long-lived agent. */
+export interface ClientStats {
+  /** Network namespaces with sockets open (the client's own included). */
+  namespaces: number;
+  /** Netlink sockets open. */
+  sockets: number;
+  /** The libnl instance's memory (bytes; wasm memory only grows). */
+  wasmMemory: number;
 }
 
 // --- the event worker -----------------------------------------------------------

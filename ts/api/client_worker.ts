@@ -22,7 +22,7 @@ import { ExtAckRecorder } from './ext_ack.js';
 import { kindNamed, KINDS, type AnyKind } from './kinds/index.js';
 import type { DumpOptions, RequestKind, RequestOp } from './registry.js';
 import { checkSpec } from './schema.js';
-import type { BatchChunkResult, ClientEndpoint, WireBatchOp } from './client_protocol.js';
+import type { BatchChunkResult, ClientEndpoint, ClientStats, WireBatchOp } from './client_protocol.js';
 import type { BatchMessage } from './dump_stream.js';
 import { waitForPacing } from './dump_pacing.js';
 import { exportObject } from './exported_object.js';
@@ -336,6 +336,9 @@ const endpoint: ClientEndpoint = {
     const sk = namespace(id).socket(KINDS.genl.protocol).sk;
     return extAck.run('genl.resolve', () => lib.genl_ctrl_resolve(sk, name));
   }),
+  stats: () => outcome((): ClientStats => ({
+    namespaces: namespaces.size, sockets: proc.sockets.count, wasmMemory: rt.memory.buffer.byteLength,
+  })),
   close: () => outcome(() => {
     for (const ns of namespaces.values()) ns.close();
     namespaces.clear();

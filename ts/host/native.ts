@@ -50,13 +50,21 @@ export interface NativeHost {
   processPid(): number;
 }
 
-let loaded: NativeHost | undefined;
+/** What the addon does besides sockets: named namespaces (host/named_netns.h), not part of a socket host. */
+export interface NamedNamespaceHost {
+  /** `ip netns add NAME`: a new namespace bind-mounted at /var/run/netns/NAME (off the main thread; 0 or -errno). */
+  namedNetnsAdd(name: string): Promise<number>;
+  /** `ip netns delete NAME` (off the main thread; 0 or -errno). */
+  namedNetnsDelete(name: string): Promise<number>;
+}
 
-export function nativeHost(): NativeHost {
+let loaded: (NativeHost & NamedNamespaceHost) | undefined;
+
+export function nativeHost(): NativeHost & NamedNamespaceHost {
   if (!loaded) {
     const require = createRequire(import.meta.url);
     try {
-      loaded = require(addonPath) as NativeHost;
+      loaded = require(addonPath) as NativeHost & NamedNamespaceHost;
     } catch (e) {
       throw new Error(`libnl-wasm: cannot load the native host ${addonPath} ` +
         `(build it with: npx node-gyp rebuild -C host): ${(e as Error).message}`);
