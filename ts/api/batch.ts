@@ -16,7 +16,10 @@ import type { BatchError, BatchOp, BatchOptions, BatchResult } from './types.js'
 
 /** Requests per chunk: a few hundred keep a hop's cost small and its structured clone under a millisecond. */
 const CHUNK = 512;
-/** Chunks in flight: one being answered while the next is on its way. */
+/**
+ * Chunks in flight: one being answered while the next is on its way; one
+ * with stopOnError, so that nothing is sent after a refusal.
+ */
 const WINDOW = 2;
 
 type Ops = Iterable<BatchOp> | AsyncIterable<BatchOp>;
@@ -78,7 +81,8 @@ export async function runBatch(worker: ClientWorker, ns: number, ops: Ops, opts:
         next += chunk.length;
         inFlight.push({ base, chunk, answer: worker.op<BatchChunkResult>('batch', [ns, chunk, base, opts.stopOnError ?? false]) });
       }
-      while (inFlight.length >= WINDOW || (inFlight.length && (exhausted || result.stopped))) await settle();
+      const window = opts.stopOnError ? 1 : WINDOW;
+      while (inFlight.length >= window || (inFlight.length && (exhausted || result.stopped))) await settle();
     }
     while (inFlight.length) await settle();
   } finally {

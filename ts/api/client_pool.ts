@@ -22,6 +22,8 @@ export class ClientWorker {
   views = 0;
   /** Dumps in progress whose worker side is paced (see dump_pacing.ts). */
   readonly paced = new Set<DumpPacing>();
+  /** Calls pending that may wait on the kernel (all but batches, which stop by themselves on close). */
+  private waiting = 0;
 
   constructor(module: WebAssembly.Module, options: WorkerOptions) {
     this.conn = new WorkerConnection<Hello>({
@@ -43,7 +45,9 @@ export class ClientWorker {
   call(op: string, args: unknown[], transfer?: Parameters<WorkerConnection['call']>[2]): Promise<Outcome> {
     for (const p of this.paced) p.release();
     this.paced.clear();
-    return this.conn.call(op, args, transfer);
+    if (op === 'batch') return this.conn.call(op, args, transfer);
+    this.waiting++;
+    return this.conn.call(op, args, transfer).finally(() => this.waiting--);
   }
 
   /** The operation's value, or its error thrown. */
@@ -55,8 +59,9 @@ export class ClientWorker {
 
   async close(): Promise<void> {
     for (const p of this.paced) p.release();
-    // A dump or request waiting on the kernel ends at once; batches stop at their next request by themselves.
-    if (this.conn.pending > 0 && this.cancel) cancelInstance(this.cancel, CANCEL_SHUTDOWN);
+    // A dump or request waiting on the kernel ends at once; a batch stops at its next
+    // request by itself, and reports what was applied.
+    if (this.waiting > 0 && this.cancel) cancelInstance(this.cancel, CANCEL_SHUTDOWN);
     await this.conn.close(new Error('this netlink client is closed'));
   }
 }

@@ -272,7 +272,7 @@ function runBatch(ns: Namespace, ops: WireBatchOp[], base: number, stopOnError: 
       const { op, kind, spec } = ops[i] ?? {};
       if (channel.closing) {
         for (let j = i; j < ops.length; j++) {
-          result.errors.push({ index: base + j, op: ops[j].op, kind: ops[j].kind,
+          result.errors.push({ index: base + j, op: ops[j]?.op, kind: ops[j]?.kind,
             error: toWire(new Cancelled('closed before the request was sent')) });
         }
         result.stopped = 'closed';
@@ -289,6 +289,11 @@ function runBatch(ns: Namespace, ops: WireBatchOp[], base: number, stopOnError: 
       }
       settle();
       if (stopOnError && result.errors.length) {
+        const at = result.errors[0].index;
+        for (let j = i + 1; j < ops.length; j++) {
+          result.errors.push({ index: base + j, op: ops[j]?.op, kind: ops[j]?.kind,
+            error: toWire(new Cancelled(`not sent: the batch stopped at request ${at} (stopOnError)`)) });
+        }
         result.stopped = 'error';
         break;
       }
