@@ -182,4 +182,78 @@ describe.skipIf(!!kernelSkipReason)('nl, the command line', () => {
       mon.kill('SIGKILL');
     }
   }));
+
+  it('-batch applies a file as ip -batch does: the same kernel state, the same failure line, -force goes on', () =>
+    withNetns('nlb', (mine) => withNetns('ipb', (theirs) => {
+      const lines = [
+        '# links, addresses and routes, as ip -batch takes them',
+        'link add v0 type veth peer v1', 'link set v0 up', 'link set v1 up',
+        'addr add 10.0.0.1/24 dev v0',
+        ...Array.from({ length: 300 }, (_, i) => `route add 10.${1 + (i >> 8)}.${i & 255}.0/24 via 10.0.0.2`),
+        'route add 10.9.0.0/16 via 192.0.2.9',
+        'route add 10.10.0.0/16 via 10.0.0.2',
+      ];
+      const file = `${lines.join('\n')}\n`;
+      const ours = spawnSync(process.execPath, [NL, '--netns', mine, '-batch', '-'], { input: file, encoding: 'utf8' });
+      const ip = spawnSync('ip', ['-n', theirs, '-batch', '-'], { input: file, encoding: 'utf8' });
+      expect([ours.status, ip.status]).toEqual([1, 1]);
+      // Both stop at the same line: the failing route, after all before it.
+      const failedAt = (text: string): string | undefined => /ommand failed -:(\d+)/.exec(text)?.[1];
+      expect(failedAt(ours.stderr)).toBe(failedAt(ip.stderr));
+      const routes = (ns: string): string[] => ipj(ns, 'route', 'show').map((r) => `${r.dst} ${r.gateway ?? ''}`).sort();
+      expect(routes(mine)).toEqual(routes(theirs));
+      expect(routes(mine)).toHaveLength(301);
+
+      const forced = spawnSync(process.execPath, [NL, '--netns', mine, '-force', '-batch', '-'],
+        { input: 'route add 10.11.0.0/16 via 192.0.2.9\nroute add 10.12.0.0/16 via 10.0.0.2\nroute list table all\n', encoding: 'utf8' });
+      expect(forced.status).toBe(1);
+      expect(forced.stderr).toMatch(/command failed -:1/);
+      expect(forced.stdout).toMatch(/^10\.12\.0\.0\/16 +10\.0\.0\.2/m);
+      expect(ipj(mine, 'route', 'show', '10.12.0.0/16')).toHaveLength(1);
+    })));
+
+  it('--all-netns lists in every named namespace, each headed by its name', () => withNetns('nla', (a) => withNetns('nlb', (b) => {
+    execFileSync('ip', ['-n', a, 'link', 'add', 'only-a', 'type', 'bridge']);
+    execFileSync('ip', ['-n', b, 'link', 'add', 'only-b', 'type', 'bridge']);
+    const r = spawnSync(process.execPath, [NL, '--all-netns', '--json', 'link', 'list'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(r.status).toBe(0);
+    const byNetns = new Map(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { netns: string; objects: Json[] })
+      .map((x) => [x.netns, x.objects.map((o) => o.name).sort()]));
+    expect(byNetns.get(a)).toEqual(['lo', 'only-a']);
+    expect(byNetns.get(b)).toEqual(['lo', 'only-b']);
+    const text = spawnSync(process.execPath, [NL, '--all-netns', 'link', 'list'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' }, maxBuffer: 64 << 20 });
+    expect(text.stdout).toContain(`\nnetns: ${a}\n`);
+  })));
+
+  it('monitor --all-netns reports each namespace\'s changes under its name, and follows one made after it started', () =>
+    withNetns('nlm', async (a) => {
+      const mon = spawn(process.execPath, [NL, '--all-netns', 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '' } });
+      const later = `lnw-nlm2-${process.pid}`;
+      try {
+        let out = '';
+        let err = '';
+        mon.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+        mon.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+        const until = async (pred: () => boolean, what: string): Promise<void> => {
+          const t0 = Date.now();
+          while (!pred()) {
+            if (Date.now() - t0 > 20_000) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        };
+        await until(() => err.includes('watching link in every named namespace'), 'the subscription notice');
+        execFileSync('ip', ['-n', a, 'link', 'add', 'ma0', 'type', 'bridge']);
+        await until(() => out.includes(`[${a}] new    link   index`) && out.includes('name ma0'), 'the link in the first namespace');
+        execFileSync('ip', ['netns', 'add', later]);
+        await until(() => err.includes(`watching namespace ${later}`), 'the new namespace followed');
+        execFileSync('ip', ['-n', later, 'link', 'add', 'mb0', 'type', 'bridge']);
+        await until(() => new RegExp(`^\\[${later}\\] new +link +index \\d+ name mb0`, 'm').test(out), 'the link in the later namespace');
+        const exited = new Promise<number | null>((r) => mon.once('exit', r));
+        mon.kill('SIGINT');
+        expect(await exited).toBe(0);
+      } finally {
+        mon.kill('SIGKILL');
+        spawnSync('ip', ['netns', 'delete', later]);
+      }
+    }));
 });

@@ -285,7 +285,7 @@ export class NetlinkClient {
     this.watchers.add(w);
     const targets = opts.netns ? opts.netns.map((n) => ({ netns: n, label: netnsLabel(n) })) : [this.target];
     try {
-      await Promise.all(targets.map((t) => w.add(t)));
+      await Promise.all(targets.map((t) => w.subscribe(t)));
     } catch (e) {
       await w.close();
       throw e;

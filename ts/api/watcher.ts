@@ -63,9 +63,15 @@ export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
 
   /**
    * Follows one more namespace (a pod that came up): resolves once its
-   * changes are seen. A namespace already followed is left as it is.
+   * changes are seen; its events name it as netnsLabel() does. A namespace
+   * already followed is left as it is.
    */
-  async add(target: WatchTarget): Promise<void> {
+  add(netns: NetnsSpec): Promise<void> {
+    return this.subscribe({ netns, label: netnsLabel(netns) });
+  }
+
+  /** @internal Follows a namespace under the name its events give it. */
+  async subscribe(target: WatchTarget): Promise<void> {
     if (this.ended) throw new Error('this watcher is closed');
     const key = target.label ?? '';
     if (this.subs.has(key)) return;
@@ -80,8 +86,9 @@ export class Watcher extends EventEmitter implements AsyncIterable<WatchEvent> {
     }
   }
 
-  /** Stops following a namespace (by the name events give it). */
-  async remove(label: string): Promise<void> {
+  /** Stops following a namespace (as it was added, or by the name its events give it). */
+  async remove(netns: NetnsSpec): Promise<void> {
+    const label = netnsLabel(netns);
     const id = this.subs.get(label);
     if (id === undefined) return;
     this.subs.delete(label);

@@ -6,14 +6,19 @@
  *
  *   nl [--netns NAME|PATH|PID] [--json] [-4|-6] OBJECT [list|add|del|set] [ARGS...]
  *   nl [--netns ...] [--json] monitor [KINDS...]
+ *   nl [--netns ...] [-force] -batch FILE|-
+ *   nl --all-netns [--json] OBJECT list ... | monitor [KINDS...]
  *
  * Exit status: 0 done, 1 the kernel or libnl refused (the message says why),
  * 2 the command line is wrong.
  */
 import { NetlinkClient } from '../api/client.js';
-import type { NetnsSpec } from '../host/netns.js';
+import { netns as namedNamespaces } from '../api/named_namespaces.js';
+import { existsSync } from 'node:fs';
+import { netnsPath, type NetnsSpec } from '../host/netns.js';
 import { NlError } from '../libnl/nl_error.js';
 import { Args, UsageError } from './nl/args.js';
+import { runBatchFile } from './nl/batch.js';
 import { Context, type OutputOptions, type Verb } from './nl/context.js';
 import { monitor, monitorUsage } from './nl/monitor.js';
 import { kindNamed, OBJECTS } from './nl/objects.js';
@@ -21,11 +26,17 @@ import { useColour } from './nl/table.js';
 
 const USAGE = `usage: nl [OPTIONS] OBJECT [COMMAND] [ARGS...]
        nl [OPTIONS] monitor [KINDS...]
+       nl [OPTIONS] [-force] -batch FILE|-
 OBJECT  := link | addr | route | neigh | rule | qdisc | class
 COMMAND := list (show, ls; the default) | add | del (delete) | set (change, replace)
 OPTIONS := --netns NAME|PATH|PID   work in that network namespace (-n)
+           --all-netns             a listing or monitor in every named namespace, each
+                                   headed by its name, as "ip -all netns exec" (-a)
            --json                  print the objects as JSON (-j)
            -4 | -6                 only IPv4 or IPv6 addresses, routes, neighbours, rules
+           -batch FILE|-           the commands of FILE (or stdin), one per line, as ip -batch:
+                                   requests pipelined, the first failure ends it (-b)
+           -force                  with -batch: go on after a failure (the status is still 1)
            --help                  this text; "nl OBJECT help" for an object's arguments
 Colours are used when stdout is a terminal and NO_COLOR is not set.`;
 
@@ -35,6 +46,10 @@ const VERBS: Record<string, Verb> = {
 
 interface Command {
   netns?: NetnsSpec;
+  allNetns: boolean;
+  /** -batch: the file of commands, or "-" */
+  batch?: string;
+  force: boolean;
   options: OutputOptions;
   /** the object or "monitor", and what follows it */
   words: string[];
@@ -49,6 +64,9 @@ function netnsSpec(text: string): NetnsSpec {
 function parseGlobal(argv: string[]): Command | 'help' | 'usage' {
   const options: OutputOptions = { json: false, colour: useColour(process.stdout) };
   let netns: NetnsSpec | undefined;
+  let batch: string | undefined;
+  let allNetns = false;
+  let force = false;
   let i = 0;
   for (; i < argv.length && argv[i].startsWith('-'); i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
@@ -58,6 +76,9 @@ function parseGlobal(argv: string[]): Command | 'help' | 'usage' {
       return v;
     };
     if (flag === '--netns' || flag === '-n') netns = netnsSpec(value());
+    else if (flag === '--all-netns' || flag === '-all-netns' || flag === '-a' || flag === '-all') allNetns = true;
+    else if (flag === '-batch' || flag === '--batch' || flag === '-b') batch = argv[++i] ?? '';
+    else if (flag === '-force' || flag === '--force') force = true;
     else if (flag === '--json' || flag === '-j') options.json = true;
     else if (flag === '-4') options.family = 'inet';
     else if (flag === '-6') options.family = 'inet6';
@@ -65,37 +86,82 @@ function parseGlobal(argv: string[]): Command | 'help' | 'usage' {
     else throw new UsageError(`unknown option ${flag}`);
   }
   const words = argv.slice(i);
+  if (batch !== undefined) {
+    if (!batch) throw new UsageError('-batch needs a file (or - for stdin)');
+    if (words.length) throw new UsageError(`-batch takes its commands from ${batch}, not the command line ("${words[0]}")`);
+    if (allNetns) throw new UsageError('-batch and --all-netns do not go together');
+    return { netns, allNetns, batch, force, options, words };
+  }
+  if (force) throw new UsageError('-force goes with -batch');
   if (words.length === 0) return 'usage';
   if (words[0] === 'help') return 'help';
-  return { netns, options, words };
+  if (allNetns && netns !== undefined) throw new UsageError('--all-netns and --netns do not go together');
+  return { netns, allNetns, force, options, words };
+}
+
+/** What a command line (without its options) does, checked before any client is opened. */
+function commandAction(words: string[], allNetns = false): (ctx: Context) => Promise<void> {
+  const [object, verbWord, ...rest] = words;
+  if (object === 'monitor' || object === 'm') return (ctx) => monitor(ctx, new Args(words.slice(1), 'monitor'), allNetns);
+  const kind = kindNamed(object);
+  if (!kind) throw new UsageError(`unknown object "${object}" (link, addr, route, neigh, rule, qdisc, class, monitor)`);
+  const command = OBJECTS[kind];
+  const name = command.names[0];
+  if (verbWord === 'help') return async () => { process.stdout.write(`${command.usage}\n`); };
+  const verb = VERBS[verbWord ?? 'list'];
+  const fn = verb && command.verbs[verb];
+  if (!fn) {
+    const known = Object.keys(command.verbs).join(', ');
+    throw new UsageError(`${name}: unknown command "${verbWord}" (${known}; "nl ${name} help" shows their arguments)`);
+  }
+  if (allNetns && verb !== 'list') throw new UsageError(`--all-netns lists and monitors; it does not ${verb}`);
+  return (ctx) => fn(ctx, new Args(rest, `${name} ${verb}`));
 }
 
 /** Runs the command; the client is opened only once the command line is known to be right. */
-async function run(cmd: Command): Promise<void> {
-  const [object, verbWord, ...rest] = cmd.words;
-  let action: (ctx: Context) => Promise<void>;
-  if (object === 'monitor' || object === 'm') {
-    action = (ctx) => monitor(ctx, new Args(cmd.words.slice(1), 'monitor'));
-  } else {
-    const kind = kindNamed(object);
-    if (!kind) throw new UsageError(`unknown object "${object}" (link, addr, route, neigh, rule, qdisc, class, monitor)`);
-    const command = OBJECTS[kind];
-    const name = command.names[0];
-    if (verbWord === 'help') {
-      process.stdout.write(`${command.usage}\n`);
-      return;
-    }
-    const verb = VERBS[verbWord ?? 'list'];
-    const fn = verb && command.verbs[verb];
-    if (!fn) {
-      const known = Object.keys(command.verbs).join(', ');
-      throw new UsageError(`${name}: unknown command "${verbWord}" (${known}; "nl ${name} help" shows their arguments)`);
-    }
-    action = (ctx) => fn(ctx, new Args(rest, `${name} ${verb}`));
-  }
+async function run(cmd: Command): Promise<number> {
+  const action = cmd.batch === undefined ? commandAction(cmd.words, cmd.allNetns) : undefined;
   const client = await NetlinkClient.open({ netns: cmd.netns });
   try {
-    await action(new Context(client, cmd.options));
+    if (cmd.batch !== undefined) {
+      return await runBatchFile({
+        client, options: cmd.options, file: cmd.batch, force: cmd.force, command: (words) => commandAction(words),
+        describe, warn: (text) => process.stderr.write(text),
+      });
+    }
+    const act = action as (ctx: Context) => Promise<void>;
+    if (!cmd.allNetns || cmd.words[0] === 'monitor' || cmd.words[0] === 'm') {
+      await act(new Context(client, cmd.options));
+      return 0;
+    }
+    // As `ip -all netns exec`: each named namespace in turn, headed by its name.
+    let status = 0;
+    for (const name of await namedNamespaces.list()) {
+      let view: NetlinkClient;
+      try {
+        view = await client.netns(name);
+      } catch (e) {
+        // One deleted since the listing is no longer there to list; another failure is reported.
+        if (!existsSync(netnsPath(name))) continue;
+        process.stderr.write(`nl: netns ${name}: ${describe(e)}\n`);
+        status = 1;
+        continue;
+      }
+      try {
+        const out = (text: string): void => { process.stdout.write(text); };
+        if (cmd.options.json) {
+          let objects = '';
+          await act(new Context(view, cmd.options, (text) => { objects += text; }));
+          out(`{"netns":${JSON.stringify(name)},"objects":${objects.trim() || '[]'}}\n`);
+        } else {
+          out(`\nnetns: ${name}\n`);
+          await act(new Context(view, cmd.options, out));
+        }
+      } finally {
+        await view.close();
+      }
+    }
+    return status;
   } finally {
     await client.close();
   }
@@ -119,8 +185,7 @@ async function main(argv: string[]): Promise<number> {
       (cmd === 'help' ? process.stdout : process.stderr).write(text);
       return cmd === 'help' ? 0 : 2;
     }
-    await run(cmd);
-    return 0;
+    return await run(cmd);
   } catch (e) {
     process.stderr.write(`nl: ${describe(e)}\n`);
     if (e instanceof UsageError) return 2;
