@@ -133,8 +133,15 @@ export class NetlinkClient {
     const root = this.root ?? this;
     root.checkOpen();
     const worker = root.pool.leastBusy();
-    const id = await worker.op<number>('netnsOpen', [ref]);
+    // Counted before the worker answers, so that views opened together spread too.
     worker.views++;
+    let id: number;
+    try {
+      id = await worker.op<number>('netnsOpen', [ref]);
+    } catch (e) {
+      worker.views--;
+      throw e;
+    }
     const view = new NetlinkClient(root.pool, worker, id, { netns: ref, label: netnsLabel(ref) }, root);
     root.views.add(view);
     return view;
