@@ -14,14 +14,15 @@
  *
  * Needs root (network namespaces). Run as a benchmark, never under vitest.
  */
-import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../dist/host/paths.js';
 import { CONTENDERS, RAW, cContender, type Contender } from './contenders.js';
 import { SCENARIOS, createScenario, destroyScenario, netnsName, type Scenario } from './scenarios.js';
+import { fmtMb, fmtTime } from './format.js';
+import { LineProcess } from './line_process.js';
 import { median } from './stats.js';
 import { barChart } from './svg.js';
 import type { DumpKind } from './child.js';
@@ -61,42 +62,10 @@ interface Sample {
 
 /** A contender's process, driven over its stdin/stdout (bench/child.ts). */
 class Running {
-  private readonly proc: ChildProcessWithoutNullStreams;
-  private readonly lines: string[] = [];
-  private waiting: ((line: string | null) => void) | undefined;
-  private stderr = '';
-  private ended = false;
+  private readonly proc: LineProcess;
 
   constructor(readonly contender: Contender, netns: string) {
-    this.proc = spawn('ip', ['netns', 'exec', netns, ...contender.command], { cwd: packageRoot });
-    createInterface({ input: this.proc.stdout }).on('line', (l) => this.push(l));
-    this.proc.stderr.on('data', (d: Buffer) => {
-      this.stderr = (this.stderr + d.toString()).slice(-4000);
-    });
-    this.proc.on('exit', () => {
-      this.ended = true;
-      this.push(null);
-    });
-  }
-
-  private push(line: string | null): void {
-    const w = this.waiting;
-    this.waiting = undefined;
-    if (w) w(line);
-    else if (line !== null) this.lines.push(line);
-  }
-
-  private nextLine(): Promise<string | null> {
-    if (this.lines.length) return Promise.resolve(this.lines.shift() as string);
-    if (this.ended) return Promise.resolve(null);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.contender.label}: no answer in ${DUMP_TIMEOUT_MS} ms`)),
-        DUMP_TIMEOUT_MS);
-      this.waiting = (l) => {
-        clearTimeout(timer);
-        resolve(l);
-      };
-    });
+    this.proc = new LineProcess(contender.label, contender.command, netns);
   }
 
   async dump(kind: DumpKind): Promise<Sample> {
@@ -105,11 +74,10 @@ class Running {
 
   /** `n` dumps back to back: the requests are written at once, so none waits for this process. */
   async dumps(kind: DumpKind, n: number): Promise<Sample[]> {
-    this.proc.stdin.write(`${kind}\n`.repeat(n));
+    this.proc.send(`${kind}\n`.repeat(n));
     const out: Sample[] = [];
     for (let i = 0; i < n; i++) {
-      const line = await this.nextLine();
-      if (line === null) throw new Error(`${this.contender.label} ended:\n${this.stderr}`);
+      const line = await this.proc.line(DUMP_TIMEOUT_MS);
       const [items, ns, eld, p99] = line.trim().split(/\s+/).map(Number);
       if (!Number.isFinite(items) || !Number.isFinite(ns)) throw new Error(`${this.contender.label}: bad answer ${line}`);
       out.push({ items, seconds: ns / 1e9, eventLoopDelayMs: eld === undefined ? undefined : eld / 1e6,
@@ -118,19 +86,12 @@ class Running {
     return out;
   }
 
-  /** VmHWM of the process (ip netns exec execs the contender: same pid). */
   peakRssKb(): number {
-    const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');
-    return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+    return this.proc.peakRssKb();
   }
 
-  async close(): Promise<void> {
-    if (this.ended) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    this.proc.stdin.end();
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+  close(): Promise<void> {
+    return this.proc.close();
   }
 }
 
@@ -158,16 +119,6 @@ interface ScenarioReport {
   scenario: Scenario;
   fillSeconds: number;
   results: Result[];
-}
-
-function fmtTime(s: number): string {
-  if (s >= 1) return `${s.toFixed(2)} s`;
-  if (s >= 1e-3) return `${(s * 1e3).toFixed(s >= 0.1 ? 0 : s >= 0.01 ? 1 : 2)} ms`;
-  return `${(s * 1e6).toFixed(0)} µs`;
-}
-
-function fmtMb(kb: number): string {
-  return `${(kb / 1024).toFixed(0)} MB`;
 }
 
 async function runScenario(s: Scenario, contenders: readonly Contender[], reps: number | undefined,
