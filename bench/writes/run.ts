@@ -115,6 +115,10 @@ function summarise(c: Contender, turns: Turn[], mismatches: string[]): WriteResu
 export async function runWriteScenario(s: WriteScenario, all: readonly Contender[],
   reps: number | undefined): Promise<WriteReport> {
   const contenders = all.filter((c) => contenderRuns(s, c.id));
+  if (!contenders.length) {
+    process.stderr.write(`\n${s.name}: none of its contenders (${s.contenders?.join(', ')}) can run\n`);
+    return { scenario: s, results: [] };
+  }
   const rounds = reps ?? s.rounds;
   process.stderr.write(`\n${s.name}: ${s.count} ${s.op} ops, ${contenders.length} contenders, ${rounds} rounds, ` +
     'a fresh namespace per turn\n');
@@ -147,6 +151,10 @@ export async function runWriteScenario(s: WriteScenario, all: readonly Contender
 
 export function printWriteScenario(rep: WriteReport): void {
   const s = rep.scenario;
+  if (!rep.results.length) {
+    console.log(`\n## ${s.name}: no contender ran`);
+    return;
+  }
   const rounds = Math.max(0, ...rep.results.map((r) => r.samples.length));
   console.log(`\n## ${s.name}: ${s.count} ${s.op} ops, awaited as each contender does (median of ${rounds} turns)`);
   const w = Math.max(40, ...rep.results.map((r) => r.label.length + 2));
