@@ -10,8 +10,10 @@
  *
  * Those are the dumps; `--scenarios writes` runs the writes instead (route
  * and veth adds and deletes, each contender a process per turn in a fresh
- * namespace: bench/writes/run.ts) and the CLI start-up medians. Sets and
- * single scenarios mix: `--scenarios dumps,route-add-10k`.
+ * namespace: bench/writes/run.ts) and the CLI start-up medians, and
+ * `--scenarios namespaces` opens the typed client on 100 and 500
+ * namespaces (bench/namespaces/run.ts). Sets and single scenarios mix:
+ * `--scenarios dumps,route-add-10k`.
  *
  *   npm run bench -- [--scenarios dumps|writes|namespaces|routes-1k,...] [--contenders raw,libnl,...]
  *                    [--reps N] [--extra-native LABEL=PATH/TO/libnl-dump]...
@@ -30,6 +32,9 @@ import { fmtMb, fmtTime } from './format.js';
 import { LineProcess } from './line_process.js';
 import { median } from './stats.js';
 import { barChart } from './svg.js';
+import { NAMESPACES_CONTENDERS, printNamespacesScenario, runNamespacesScenario, NAMESPACES_SCENARIOS,
+  type NamespacesReport } from './namespaces/run.js';
+import { namespacesTargets } from './namespaces/targets.js';
 import { C_LOOP, WRITE_CONTENDERS } from './writes/contenders.js';
 import { printWriteScenario, runWriteScenario, type WriteReport } from './writes/run.js';
 import { WRITE_SCENARIOS } from './writes/scenarios.js';
@@ -298,6 +303,7 @@ const STARTUP = 'cli-startup';
 const SETS: Record<string, readonly string[]> = {
   dumps: SCENARIOS.map((s) => s.name),
   writes: [...WRITE_SCENARIOS.map((s) => s.name), STARTUP],
+  namespaces: NAMESPACES_SCENARIOS.map((s) => s.name),
 };
 
 /** The contenders that can run here, each skipped one said why. */
@@ -331,7 +337,7 @@ async function main(): Promise<void> {
     return [w];
   }));
   const contenderIds = values.contenders?.split(',');
-  const allIds = new Set([...CONTENDERS, ...WRITE_CONTENDERS].map((c) => c.id));
+  const allIds = new Set([...CONTENDERS, ...WRITE_CONTENDERS, ...NAMESPACES_CONTENDERS].map((c) => c.id));
   const unknownIds = contenderIds?.filter((id) => !allIds.has(id)) ?? [];
   if (unknownIds.length) throw new Error(`unknown contender: ${unknownIds.join(', ')}`);
   /** The set's contenders --contenders names (all without it), with `always` among them. */
@@ -349,6 +355,8 @@ async function main(): Promise<void> {
   const contenders = scenarios.length ? runnable([...pick(CONTENDERS, RAW), ...extra]) : [];
   const writeScenarios = WRITE_SCENARIOS.filter((s) => wanted.has(s.name));
   const writeContenders = writeScenarios.length ? runnable(pick(WRITE_CONTENDERS, C_LOOP)) : [];
+  const nsScenarios = NAMESPACES_SCENARIOS.filter((s) => wanted.has(s.name));
+  const nsContenders = nsScenarios.length ? runnable(pick(NAMESPACES_CONTENDERS)) : [];
   const reps = values.reps !== undefined ? Number(values.reps) : undefined;
 
   const reports: ScenarioReport[] = [];
@@ -360,6 +368,8 @@ async function main(): Promise<void> {
     process.stderr.write('\nCLI start-up...\n');
     startup = await measureStartup();
   }
+  const namespaces: NamespacesReport[] = [];
+  for (const s of nsScenarios) namespaces.push(await runNamespacesScenario(s, nsContenders, reps));
   process.stderr.write('\nmain-thread metrics (bench/facade.ts)...\n');
   const facade = runFacade();
 
@@ -377,6 +387,7 @@ async function main(): Promise<void> {
   }
   for (const rep of writes) printWriteScenario(rep);
   if (startup) printStartup(startup);
+  for (const rep of namespaces) printNamespacesScenario(rep);
   const f = facade;
   console.log('\n## main thread (Libnl.spawn)');
   console.log(`trivial call round trip: median ${(f.trivialCallMs.median * 1000).toFixed(1)} µs, ` +
@@ -384,13 +395,14 @@ async function main(): Promise<void> {
   console.log(`a call in a loop of setters: median ${(f.setterCallMs.median * 1000).toFixed(1)} µs, ` +
     `p90 ${(f.setterCallMs.p90 * 1000).toFixed(1)} µs (n=${f.setterCallMs.n} routes of ten calls)`);
   console.log(`Libnl.spawn() to first call: median ${f.coldStartMs.median.toFixed(1)} ms (n=${f.coldStartMs.n})`);
-  const t = [...targets(reports, facade), ...(writes.length || startup ? writesTargets(writes, startup, facade) : [])];
+  const t = [...targets(reports, facade), ...(writes.length || startup ? writesTargets(writes, startup, facade) : []),
+    ...namespacesTargets(namespaces)];
   console.log('\n## targets');
   for (const x of t) console.log(`${x.met ? 'met   ' : 'MISSED'}  ${x.what}: ${x.value}`);
 
   mkdirSync(values.out, { recursive: true });
   writeFileSync(join(values.out, 'report.json'),
-    JSON.stringify({ reports, writes, startup, facade, targets: t }, null, 2) + '\n');
+    JSON.stringify({ reports, writes, startup, namespaces, facade, targets: t }, null, 2) + '\n');
   const written = [join(values.out, 'report.json')];
   if (reports.length) {
     const chart = barChart('libnl-wasm benchmark: one dump, median', reports.map((r) => r.scenario.name),
