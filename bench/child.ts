@@ -19,18 +19,28 @@ export interface DumpResult {
   eventLoopDelayP99Ns?: number;
 }
 
-/** Serves dumps until stdin ends, then runs `close`. */
-export async function serve(dump: (kind: DumpKind) => Promise<DumpResult>,
+/**
+ * Answers each line of stdin with the line `answer` makes of it, one at a
+ * time, until stdin ends; then runs `close`. (The writes bench's contenders
+ * serve their protocol with it too.)
+ */
+export async function serveLines(answer: (line: string) => Promise<string>,
   close: () => Promise<void> | void = () => undefined): Promise<void> {
-  for await (const line of createInterface({ input: process.stdin })) {
+  for await (const line of createInterface({ input: process.stdin })) process.stdout.write(`${await answer(line)}\n`);
+  await close();
+}
+
+/** Serves dumps until stdin ends, then runs `close`. */
+export function serve(dump: (kind: DumpKind) => Promise<DumpResult>,
+  close: () => Promise<void> | void = () => undefined): Promise<void> {
+  return serveLines(async (line) => {
     const kind = line.trim();
     if (kind !== 'route' && kind !== 'link') throw new Error(`unknown command ${JSON.stringify(line)}`);
     const r = await dump(kind);
     const extra = r.eventLoopDelayNs !== undefined
       ? ` ${Math.round(r.eventLoopDelayNs)} ${Math.round(r.eventLoopDelayP99Ns ?? r.eventLoopDelayNs)}` : '';
-    process.stdout.write(`${r.items} ${r.ns}${extra}\n`);
-  }
-  await close();
+    return `${r.items} ${r.ns}${extra}`;
+  }, close);
 }
 
 /** Times an async dump that returns its item count. */

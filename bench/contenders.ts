@@ -30,7 +30,7 @@ export interface Contender {
 const benchDir = join(packageRoot, 'bench');
 const PYTHON = '/usr/bin/python3';
 
-function nativeBinary(name: string): string {
+export function nativeBinary(name: string): string {
   return join(buildDir('native'), 'bin', name);
 }
 
@@ -47,6 +47,22 @@ export function nodeContender(id: string, label: string, script: string, ...args
     id, label,
     command: [process.execPath, '--import', 'tsx', join(benchDir, script), ...args],
     missing: needFile(join(packageRoot, 'dist', 'index.js'), 'npm run build'),
+  };
+}
+
+/** A script of bench/ run by Debian's python3, which has pyroute2 when python3-pyroute2 is installed. */
+export function pyroute2Contender(id: string, label: string, script: string): Contender {
+  return {
+    id, label,
+    command: [PYTHON, join(benchDir, script)],
+    missing: () => {
+      try {
+        execFileSync(PYTHON, ['-c', 'import pyroute2'], { stdio: 'ignore' });
+        return null;
+      } catch {
+        return `pyroute2 is not installed for ${PYTHON} (apt-get install python3-pyroute2)`;
+      }
+    },
   };
 }
 
@@ -78,17 +94,5 @@ export const CONTENDERS: readonly Contender[] = [
     },
   },
   nodeContender('netlink-npm', 'npm netlink 0.3.0', 'netlink_npm.ts'),
-  {
-    id: 'pyroute2',
-    label: "pyroute2 0.7 (Debian's)",
-    command: [PYTHON, join(benchDir, 'pyroute2_dump.py')],
-    missing: () => {
-      try {
-        execFileSync(PYTHON, ['-c', 'import pyroute2'], { stdio: 'ignore' });
-        return null;
-      } catch {
-        return `pyroute2 is not installed for ${PYTHON} (apt-get install python3-pyroute2)`;
-      }
-    },
-  },
+  pyroute2Contender('pyroute2', "pyroute2 0.7 (Debian's)", 'pyroute2_dump.py'),
 ];

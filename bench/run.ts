@@ -8,24 +8,41 @@
  * delay of Node contenders, then the main-thread metrics (bench/facade.ts)
  * and the project's targets; writes report.json and report.svg.
  *
- *   npm run bench -- [--scenarios routes-1k,...] [--contenders raw,libnl,...]
+ * Those are the dumps; `--scenarios writes` runs the writes instead (route
+ * and veth adds and deletes, each contender a process per turn in a fresh
+ * namespace: bench/writes/run.ts) and the CLI start-up medians, and
+ * `--scenarios namespaces` opens the typed client on 100 and 500
+ * namespaces (bench/namespaces/run.ts). Sets and single scenarios mix:
+ * `--scenarios dumps,route-add-10k`.
+ *
+ *   npm run bench -- [--scenarios dumps|writes|namespaces|routes-1k,...] [--contenders raw,libnl,...]
  *                    [--reps N] [--extra-native LABEL=PATH/TO/libnl-dump]...
  *                    [--out DIR] [--keep-netns]
  *
  * Needs root (network namespaces). Run as a benchmark, never under vitest.
  */
-import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../dist/host/paths.js';
 import { CONTENDERS, RAW, cContender, type Contender } from './contenders.js';
 import { SCENARIOS, createScenario, destroyScenario, netnsName, type Scenario } from './scenarios.js';
+import { fmtMb, fmtTime } from './format.js';
+import { LineProcess } from './line_process.js';
 import { median } from './stats.js';
 import { barChart } from './svg.js';
+import { NAMESPACES_CONTENDERS, printNamespacesScenario, runNamespacesScenario, NAMESPACES_SCENARIOS,
+  type NamespacesReport } from './namespaces/run.js';
+import { namespacesTargets } from './namespaces/targets.js';
+import { C_LOOP, WRITE_CONTENDERS } from './writes/contenders.js';
+import { printWriteScenario, runWriteScenario, type WriteReport } from './writes/run.js';
+import { WRITE_SCENARIOS } from './writes/scenarios.js';
+import { measureStartup, printStartup, type StartupRow } from './writes/startup.js';
+import { writesTargets } from './writes/targets.js';
 import type { DumpKind } from './child.js';
-import type { Summary } from './facade.js';
+import type { FacadeResult } from './facade.js';
+import type { Target } from './target.js';
 
 /**
  * Least warm-up dumps, timed rounds and dumps per turn, by scenario size.
@@ -61,42 +78,10 @@ interface Sample {
 
 /** A contender's process, driven over its stdin/stdout (bench/child.ts). */
 class Running {
-  private readonly proc: ChildProcessWithoutNullStreams;
-  private readonly lines: string[] = [];
-  private waiting: ((line: string | null) => void) | undefined;
-  private stderr = '';
-  private ended = false;
+  private readonly proc: LineProcess;
 
   constructor(readonly contender: Contender, netns: string) {
-    this.proc = spawn('ip', ['netns', 'exec', netns, ...contender.command], { cwd: packageRoot });
-    createInterface({ input: this.proc.stdout }).on('line', (l) => this.push(l));
-    this.proc.stderr.on('data', (d: Buffer) => {
-      this.stderr = (this.stderr + d.toString()).slice(-4000);
-    });
-    this.proc.on('exit', () => {
-      this.ended = true;
-      this.push(null);
-    });
-  }
-
-  private push(line: string | null): void {
-    const w = this.waiting;
-    this.waiting = undefined;
-    if (w) w(line);
-    else if (line !== null) this.lines.push(line);
-  }
-
-  private nextLine(): Promise<string | null> {
-    if (this.lines.length) return Promise.resolve(this.lines.shift() as string);
-    if (this.ended) return Promise.resolve(null);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.contender.label}: no answer in ${DUMP_TIMEOUT_MS} ms`)),
-        DUMP_TIMEOUT_MS);
-      this.waiting = (l) => {
-        clearTimeout(timer);
-        resolve(l);
-      };
-    });
+    this.proc = new LineProcess(contender.label, contender.command, netns);
   }
 
   async dump(kind: DumpKind): Promise<Sample> {
@@ -105,11 +90,10 @@ class Running {
 
   /** `n` dumps back to back: the requests are written at once, so none waits for this process. */
   async dumps(kind: DumpKind, n: number): Promise<Sample[]> {
-    this.proc.stdin.write(`${kind}\n`.repeat(n));
+    this.proc.send(`${kind}\n`.repeat(n));
     const out: Sample[] = [];
     for (let i = 0; i < n; i++) {
-      const line = await this.nextLine();
-      if (line === null) throw new Error(`${this.contender.label} ended:\n${this.stderr}`);
+      const line = await this.proc.line(DUMP_TIMEOUT_MS);
       const [items, ns, eld, p99] = line.trim().split(/\s+/).map(Number);
       if (!Number.isFinite(items) || !Number.isFinite(ns)) throw new Error(`${this.contender.label}: bad answer ${line}`);
       out.push({ items, seconds: ns / 1e9, eventLoopDelayMs: eld === undefined ? undefined : eld / 1e6,
@@ -118,19 +102,12 @@ class Running {
     return out;
   }
 
-  /** VmHWM of the process (ip netns exec execs the contender: same pid). */
   peakRssKb(): number {
-    const status = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');
-    return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+    return this.proc.peakRssKb();
   }
 
-  async close(): Promise<void> {
-    if (this.ended) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    this.proc.stdin.end();
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+  close(): Promise<void> {
+    return this.proc.close();
   }
 }
 
@@ -158,16 +135,6 @@ interface ScenarioReport {
   scenario: Scenario;
   fillSeconds: number;
   results: Result[];
-}
-
-function fmtTime(s: number): string {
-  if (s >= 1) return `${s.toFixed(2)} s`;
-  if (s >= 1e-3) return `${(s * 1e3).toFixed(s >= 0.1 ? 0 : s >= 0.01 ? 1 : 2)} ms`;
-  return `${(s * 1e6).toFixed(0)} µs`;
-}
-
-function fmtMb(kb: number): string {
-  return `${(kb / 1024).toFixed(0)} MB`;
 }
 
 async function runScenario(s: Scenario, contenders: readonly Contender[], reps: number | undefined,
@@ -252,19 +219,13 @@ function printScenario(rep: ScenarioReport): void {
   }
 }
 
-function runFacade(): { trivialCallMs: Summary; coldStartMs: Summary } {
+function runFacade(): FacadeResult {
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(packageRoot, 'bench', 'facade.ts'), '--json'],
     { cwd: packageRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-  return JSON.parse(out.toString()) as { trivialCallMs: Summary; coldStartMs: Summary };
+  return JSON.parse(out.toString()) as FacadeResult;
 }
 
-interface Target {
-  what: string;
-  value: string;
-  met: boolean | undefined;
-}
-
-function targets(reports: readonly ScenarioReport[], facade: ReturnType<typeof runFacade> | undefined): Target[] {
+function targets(reports: readonly ScenarioReport[], facade: FacadeResult | undefined): Target[] {
   const out: Target[] = [];
   const find = (scenario: string, id: string): Result | undefined =>
     reports.find((r) => r.scenario.name === scenario)?.results.find((r) => r.id === id);
@@ -335,6 +296,25 @@ function targets(reports: readonly ScenarioReport[], facade: ReturnType<typeof r
   return out;
 }
 
+/** The pseudo-scenario of the CLI start-up medians (in the writes set: issue 23). */
+const STARTUP = 'cli-startup';
+
+/** The scenario sets --scenarios names, besides single scenarios; without it, the dumps run. */
+const SETS: Record<string, readonly string[]> = {
+  dumps: SCENARIOS.map((s) => s.name),
+  writes: [...WRITE_SCENARIOS.map((s) => s.name), STARTUP],
+  namespaces: NAMESPACES_SCENARIOS.map((s) => s.name),
+};
+
+/** The contenders that can run here, each skipped one said why. */
+function runnable<T extends Contender>(all: readonly T[]): T[] {
+  return all.filter((c) => {
+    const why = c.missing();
+    if (why) process.stderr.write(`skipping ${c.label}: ${why}\n`);
+    return !why;
+  });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -347,57 +327,93 @@ async function main(): Promise<void> {
     },
   });
   if (process.getuid?.() !== 0) throw new Error('the benchmark creates network namespaces: run it as root');
+  // Exit handlers delete the namespaces made so far (test/helpers/netns.ts, NetnsPool).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
-  const pick = <T extends { name?: string; id?: string }>(all: readonly T[], list: string | undefined, key: 'name' | 'id'): T[] => {
-    if (!list) return [...all];
-    const wanted = list.split(',');
-    const unknown = wanted.filter((w) => !all.some((x) => x[key] === w));
-    if (unknown.length) throw new Error(`unknown ${key === 'name' ? 'scenario' : 'contender'}: ${unknown.join(', ')}`);
-    return all.filter((x) => wanted.includes(x[key] as string));
+  const known = new Set(Object.values(SETS).flat());
+  const wanted = new Set((values.scenarios ?? 'dumps').split(',').flatMap((w) => {
+    if (SETS[w]) return SETS[w];
+    if (!known.has(w)) throw new Error(`unknown scenario: ${w} (sets: ${Object.keys(SETS).join(', ')})`);
+    return [w];
+  }));
+  const contenderIds = values.contenders?.split(',');
+  const allIds = new Set([...CONTENDERS, ...WRITE_CONTENDERS, ...NAMESPACES_CONTENDERS].map((c) => c.id));
+  const unknownIds = contenderIds?.filter((id) => !allIds.has(id)) ?? [];
+  if (unknownIds.length) throw new Error(`unknown contender: ${unknownIds.join(', ')}`);
+  /** The set's contenders --contenders names (all without it), with `always` among them. */
+  const pick = <T extends Contender>(all: readonly T[], always?: T): T[] => {
+    const chosen = all.filter((c) => !contenderIds || contenderIds.includes(c.id));
+    return always && !chosen.includes(always) ? [always, ...chosen] : chosen;
   };
-  const scenarios = pick(SCENARIOS, values.scenarios, 'name');
+
+  const scenarios = SCENARIOS.filter((s) => wanted.has(s.name));
   const extra = (values['extra-native'] ?? []).map((spec, i) => {
     const eq = spec.indexOf('=');
     if (eq < 1) throw new Error(`--extra-native wants LABEL=PATH, got ${spec}`);
     return cContender(`extra${i + 1}`, spec.slice(0, eq), spec.slice(eq + 1));
   });
-  const candidates = [...pick(CONTENDERS, values.contenders, 'id'), ...extra];
-  if (!candidates.includes(RAW)) candidates.unshift(RAW);
-  const contenders = candidates.filter((c) => {
-    const why = c.missing();
-    if (why) process.stderr.write(`skipping ${c.label}: ${why}\n`);
-    return !why;
-  });
+  const contenders = scenarios.length ? runnable([...pick(CONTENDERS, RAW), ...extra]) : [];
+  const writeScenarios = WRITE_SCENARIOS.filter((s) => wanted.has(s.name));
+  const writeContenders = writeScenarios.length ? runnable(pick(WRITE_CONTENDERS, C_LOOP)) : [];
+  const nsScenarios = NAMESPACES_SCENARIOS.filter((s) => wanted.has(s.name));
+  const nsContenders = nsScenarios.length ? runnable(pick(NAMESPACES_CONTENDERS)) : [];
   const reps = values.reps !== undefined ? Number(values.reps) : undefined;
 
   const reports: ScenarioReport[] = [];
   for (const s of scenarios) reports.push(await runScenario(s, contenders, reps, values['keep-netns']));
+  const writes: WriteReport[] = [];
+  for (const s of writeScenarios) writes.push(await runWriteScenario(s, writeContenders, reps));
+  let startup: StartupRow[] | undefined;
+  if (wanted.has(STARTUP)) {
+    process.stderr.write('\nCLI start-up...\n');
+    startup = await measureStartup();
+  }
+  const namespaces: NamespacesReport[] = [];
+  for (const s of nsScenarios) namespaces.push(await runNamespacesScenario(s, nsContenders, reps));
   process.stderr.write('\nmain-thread metrics (bench/facade.ts)...\n');
   const facade = runFacade();
 
   console.log(`# libnl-wasm benchmark (${new Date().toISOString()}, node ${process.version})`);
-  console.log('median wall time per dump; "vs raw": ratio to the raw netlink read; peak RSS: VmHWM of the');
-  console.log("contender's process (+ ip's own for ip -j); EL max: largest event-loop delay during any dump; " +
-    "EL med: median over dumps of each dump's largest; EL p99: median over dumps of the 99th percentile.");
+  if (reports.length) {
+    console.log('median wall time per dump; "vs raw": ratio to the raw netlink read; peak RSS: VmHWM of the');
+    console.log("contender's process (+ ip's own for ip -j); EL max: largest event-loop delay during any dump; " +
+      "EL med: median over dumps of each dump's largest; EL p99: median over dumps of the 99th percentile.");
+  }
   for (const rep of reports) printScenario(rep);
+  if (writes.length) {
+    console.log('\nwrites: median wall time of a turn\'s ops; "vs C": ratio to the C libnl loop; peak RSS: VmHWM of ' +
+      "the contender's process (ip's own for ip -batch); EL max: largest event-loop delay of any turn; EL p99: " +
+      "median of the turns' 99th percentiles; kernel: the kernel's count changed by exactly the ops in every turn.");
+  }
+  for (const rep of writes) printWriteScenario(rep);
+  if (startup) printStartup(startup);
+  for (const rep of namespaces) printNamespacesScenario(rep);
   const f = facade;
   console.log('\n## main thread (Libnl.spawn)');
   console.log(`trivial call round trip: median ${(f.trivialCallMs.median * 1000).toFixed(1)} µs, ` +
     `p90 ${(f.trivialCallMs.p90 * 1000).toFixed(1)} µs (n=${f.trivialCallMs.n})`);
+  console.log(`a call in a loop of setters: median ${(f.setterCallMs.median * 1000).toFixed(1)} µs, ` +
+    `p90 ${(f.setterCallMs.p90 * 1000).toFixed(1)} µs (n=${f.setterCallMs.n} routes of ten calls)`);
   console.log(`Libnl.spawn() to first call: median ${f.coldStartMs.median.toFixed(1)} ms (n=${f.coldStartMs.n})`);
-  const t = targets(reports, facade);
+  const t = [...targets(reports, facade), ...(writes.length || startup ? writesTargets(writes, startup, facade) : []),
+    ...namespacesTargets(namespaces)];
   console.log('\n## targets');
   for (const x of t) console.log(`${x.met ? 'met   ' : 'MISSED'}  ${x.what}: ${x.value}`);
 
   mkdirSync(values.out, { recursive: true });
-  writeFileSync(join(values.out, 'report.json'), JSON.stringify({ reports, facade, targets: t }, null, 2) + '\n');
-  const chart = barChart('libnl-wasm benchmark: one dump, median', reports.map((r) => r.scenario.name),
-    contenders.map((c) => ({
-      label: c.label,
-      values: reports.map((r) => r.results.find((x) => x.id === c.id)?.median ?? null),
-    })));
-  writeFileSync(join(values.out, 'report.svg'), chart);
-  console.log(`\nwritten: ${join(values.out, 'report.json')}, ${join(values.out, 'report.svg')}`);
+  writeFileSync(join(values.out, 'report.json'),
+    JSON.stringify({ reports, writes, startup, namespaces, facade, targets: t }, null, 2) + '\n');
+  const written = [join(values.out, 'report.json')];
+  if (reports.length) {
+    const chart = barChart('libnl-wasm benchmark: one dump, median', reports.map((r) => r.scenario.name),
+      contenders.map((c) => ({
+        label: c.label,
+        values: reports.map((r) => r.results.find((x) => x.id === c.id)?.median ?? null),
+      })));
+    writeFileSync(join(values.out, 'report.svg'), chart);
+    written.push(join(values.out, 'report.svg'));
+  }
+  console.log(`\nwritten: ${written.join(', ')}`);
 }
 
 await main();

@@ -37,14 +37,26 @@ function ip(args: string[], input?: string): void {
   execFileSync('ip', args, { input, stdio: ['pipe', 'ignore', 'inherit'], maxBuffer: 1 << 26 });
 }
 
+/** Runs `ip -n NS -batch -` with these lines (one process); throws when a line fails. */
+export function ipBatch(ns: string, lines: readonly string[]): void {
+  ip(['-n', ns, '-batch', '-'], `${lines.join('\n')}\n`);
+}
+
+/** The device routes go through, and the gateway on it (never sent anything). */
+export const DEV = 'bench0';
+export const GATEWAY = '192.0.2.2';
+
+/** The lines that make DEV, a veth whose peer is up, with 192.0.2.1/24: GATEWAY is then reachable. */
+export const GATEWAY_SETUP: readonly string[] = ['link set lo up', `link add ${DEV} type veth peer name bench1`,
+  `link set ${DEV} up`, 'link set bench1 up', `address add 192.0.2.1/24 dev ${DEV}`];
+
 function batchLines(s: Scenario): string[] {
   const lines: string[] = [];
   if (s.kind === 'route') {
     if (s.count > MAX_ROUTES) throw new RangeError(`at most ${MAX_ROUTES} routes`);
-    lines.push('link set lo up', 'link add bench0 type veth peer name bench1',
-      'link set bench0 up', 'link set bench1 up', 'address add 192.0.2.1/24 dev bench0');
+    lines.push(...GATEWAY_SETUP);
     for (let i = 0; i < s.count; i++) {
-      lines.push(`route add 198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 via 192.0.2.2 dev bench0`);
+      lines.push(`route add 198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 via ${GATEWAY} dev ${DEV}`);
     }
   } else {
     for (let i = 0; i < s.count; i++) lines.push(`link add ifb${i} type ifb`);
@@ -58,7 +70,7 @@ export function createScenario(s: Scenario): number {
   const ns = netnsName(s);
   ip(['netns', 'add', ns]);
   const t0 = process.hrtime.bigint();
-  ip(['-n', ns, '-batch', '-'], batchLines(s).join('\n') + '\n');
+  ipBatch(ns, batchLines(s));
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
