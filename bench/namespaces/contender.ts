@@ -24,9 +24,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { NetlinkClient } from '../../dist/index.js';
+import { NetlinkClient, type Watcher, type WatchEvent } from '../../dist/index.js';
 import { rss, threads } from '../../test/helpers/process_stats.js';
-import { netnsView, watching, type AnyWatcher, type NetnsEvent } from '../new_api.js';
 
 export interface ProbeReport {
   opened: number;
@@ -55,7 +54,7 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 const waiting = new Map<string, { address: string; arrived: (ms: number) => void }>();
 let overflows = 0;
 
-function deliver(netns: string | undefined, e: NetnsEvent): void {
+function deliver(netns: string | undefined, e: WatchEvent): void {
   if (e.kind === 'overflow') {
     overflows++;
     return;
@@ -67,7 +66,7 @@ function deliver(netns: string | undefined, e: NetnsEvent): void {
 }
 
 /** Reads a watcher's events for as long as it lives; `netns` for today's, which are not labelled. */
-function drain(w: AnyWatcher, netns?: string): void {
+function drain(w: Watcher, netns?: string): void {
   void (async () => {
     for await (const e of w) deliver(e.netns ?? netns, e);
   })().catch((e: Error) => process.stderr.write(`namespaces/contender: watcher: ${e.message}\n`));
@@ -79,12 +78,12 @@ interface Opened {
 
 async function openPerNs(): Promise<Opened> {
   const clients: NetlinkClient[] = [];
-  const watchers: AnyWatcher[] = [];
+  const watchers: Watcher[] = [];
   for (const n of names) {
     const c = await NetlinkClient.open({ netns: n });
     clients.push(c);
     await c.links.list();
-    const w = await watching(c, [...KINDS]);
+    const w = await c.watch([...KINDS]);
     watchers.push(w);
     drain(w, n);
   }
@@ -98,9 +97,9 @@ async function openPerNs(): Promise<Opened> {
 
 async function openShared(): Promise<Opened> {
   const client = await NetlinkClient.open();
-  const views = await Promise.all(names.map((n) => netnsView(client, n)));
+  const views = await Promise.all(names.map((n) => client.netns(n)));
   await Promise.all(views.map((v) => v.links.list()));
-  const w = await watching(client, [...KINDS], names);
+  const w = await client.watch([...KINDS], { netns: names });
   drain(w);
   return {
     close: async () => {

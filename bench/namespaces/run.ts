@@ -11,7 +11,6 @@ import { withNetns } from '../../test/helpers/netns.js';
 import { nodeContender, type Contender } from '../contenders.js';
 import { fmtTime } from '../format.js';
 import { LineProcess } from '../line_process.js';
-import { netnsViewsMissing } from '../new_api.js';
 import { median } from '../stats.js';
 import type { ProbeReport } from './contender.js';
 import { NetnsPool } from './pool.js';
@@ -48,10 +47,7 @@ interface NamespacesContender extends Contender {
 export const NAMESPACES_CONTENDERS: readonly NamespacesContender[] = [
   { ...nodeContender('per-ns-client', 'NetlinkClient + watch() per namespace (today)', 'namespaces/contender.ts', 'per-ns'),
     cap: PER_NS_CAP },
-  (() => {
-    const c = nodeContender('shared-client', 'one client: netns() views, one watcher', 'namespaces/contender.ts', 'shared');
-    return { ...c, missing: () => c.missing() ?? netnsViewsMissing() };
-  })(),
+  nodeContender('shared-client', 'one client: netns() views, one watcher', 'namespaces/contender.ts', 'shared'),
 ];
 
 export interface NamespacesResult {

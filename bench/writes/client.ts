@@ -10,9 +10,8 @@
  * The specs name DEV by its index, as the C loop does, so no contender
  * looks a name up per op. The event-loop delay is measured over the ops.
  */
-import { NetlinkClient, type LinkSpec, type RouteSpec } from '../../dist/index.js';
+import { NetlinkClient, type BatchOp, type LinkSpec, type RouteSpec } from '../../dist/index.js';
 import { timedWithLoopDelay } from '../child.js';
-import { batchOf, type BatchOp } from '../new_api.js';
 import { GATEWAY, routeDst, vethNames, type WriteOp } from './ops.js';
 import { answerOf, serveWrites, type Command } from './protocol.js';
 
@@ -61,7 +60,7 @@ async function awaited(c: Command): Promise<number> {
 }
 
 async function batched(c: Command): Promise<number> {
-  const r = await batchOf(client)(mode === 'batch-gen' ? asyncOps(c) : ops(c));
+  const r = await client.batch(mode === 'batch-gen' ? asyncOps(c) : ops(c));
   for (const e of r.errors.slice(0, 5)) process.stderr.write(`writes/client: op ${e.index} (${e.op}): ${e.error.message}\n`);
   if (r.errors.length > 5) process.stderr.write(`writes/client: ... ${r.errors.length} errors in all\n`);
   return r.applied;

@@ -4,16 +4,9 @@
  * that turn's namespace (so its peak RSS is its own).
  */
 import { cContender, nativeBinary, nodeContender, pyroute2Contender, type Contender } from '../contenders.js';
-import { batchMissing } from '../new_api.js';
 
 /** Every ratio is to this one: libnl natively, each request awaited (the 10.5 µs a route). */
 export const C_LOOP = cContender('c-loop', 'C libnl loop (native)', nativeBinary('libnl-writes'));
-
-/** A Node contender that needs client.batch(). */
-function batchContender(id: string, label: string, mode: string): Contender {
-  const c = nodeContender(id, label, 'writes/client.ts', mode);
-  return { ...c, missing: () => c.missing() ?? batchMissing() };
-}
 
 /** Whether the contender runs in Node, so its event-loop delay is measured. */
 export const NODE_CONTENDERS: ReadonlySet<string> = new Set(['client-awaited', 'client-batch', 'client-batch-gen',
@@ -25,7 +18,7 @@ export const WRITE_CONTENDERS: readonly Contender[] = [
   nodeContender('netlink-npm', 'npm netlink 0.3.0, awaited', 'writes/netlink_npm.ts'),
   pyroute2Contender('pyroute2', "pyroute2 0.7 (Debian's), loop", 'writes/pyroute2_writes.py'),
   nodeContender('client-awaited', 'NetlinkClient, awaited one by one', 'writes/client.ts', 'awaited'),
-  batchContender('client-batch', 'NetlinkClient batch()', 'batch'),
-  batchContender('client-batch-gen', 'NetlinkClient batch(), async generator', 'batch-gen'),
+  nodeContender('client-batch', 'NetlinkClient batch()', 'writes/client.ts', 'batch'),
+  nodeContender('client-batch-gen', 'NetlinkClient batch(), async generator', 'writes/client.ts', 'batch-gen'),
   nodeContender('spawn-1to1', 'Libnl.spawn() 1:1, ~10 calls an op', 'writes/spawn.ts'),
 ];
