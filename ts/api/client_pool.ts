@@ -14,6 +14,9 @@ import type { WatchMessage } from './client_protocol.js';
 
 type Hello = Extract<WorkerHello, { kind: 'ready' }>;
 
+/** Operations that answer within microseconds: their answer is waited for briefly (WorkerConnection.call). */
+const QUICK: ReadonlySet<string> = new Set(['request', 'ifindex', 'getLink', 'genlResolve']);
+
 /** One client worker, and what the main thread keeps about it. */
 export class ClientWorker {
   readonly conn: WorkerConnection<Hello>;
@@ -47,7 +50,7 @@ export class ClientWorker {
     this.paced.clear();
     if (op === 'batch') return this.conn.call(op, args, transfer);
     this.waiting++;
-    return this.conn.call(op, args, transfer).finally(() => this.waiting--);
+    return this.conn.call(op, args, transfer, QUICK.has(op)).finally(() => this.waiting--);
   }
 
   /** The operation's value, or its error thrown. */

@@ -38,7 +38,7 @@ const lib = libnlApi(core, { collect: false });
 const rt = core.runtime;
 const proc = rt.process;
 const x = proc.exports as unknown as LibnlRaw;
-const post = (m: WatchMessage): void => channel.port.postMessage(m);
+const post = (m: WatchMessage): void => channel.post(m);
 
 class Subscription {
   readonly mngr: NlCacheMngr;

@@ -17,6 +17,11 @@
  *    worker): the sender writes the eventfd when the receiver says it is
  *    asleep (or about to be), so a busy receiver costs the sender no
  *    system call.
+ *
+ * The other way, the worker's answers bump a second counter, so that the
+ * main thread, awaiting one short call and nothing else, can take its
+ * answer off the port itself within a few tens of microseconds instead of
+ * waiting for its event loop to be woken (takeAnswer()).
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +31,9 @@ import { nativeHost } from '../host/native.js';
 const NEWS = 0;
 const SLEEPING = 1;
 const CLOSING = 2;
-const WORDS = 3;
+/** Bumped by the worker after each message it posts. */
+const ANSWERS = 3;
+const WORDS = 4;
 
 /**
  * How long a receiver spins for the next message before it sleeps
@@ -75,6 +82,28 @@ export class ChannelSender {
     if (this.init.mailFd >= 0 && Atomics.load(this.words, SLEEPING)) nativeHost().wakeupSignal(this.init.mailFd);
   }
 
+  /** The answer counter, to read before posting a call whose answer takeAnswer() may wait for. */
+  answers(): number {
+    return Atomics.load(this.words, ANSWERS);
+  }
+
+  /**
+   * Waits up to `ms` for the worker to post something after `seen` (from
+   * answers()) and takes it off the port: the messages posted by then, or
+   * none. Only the main thread's own code waits here, and only this long:
+   * it is how an awaited short call gets its answer without the wake-up of
+   * an idle event loop (docs/decisions/main-thread-answer-wait.md).
+   */
+  takeAnswer(seen: number, ms: number): unknown[] {
+    const until = performance.now() + ms;
+    while (Atomics.load(this.words, ANSWERS) === seen) {
+      if (performance.now() >= until) return [];
+    }
+    const out: unknown[] = [];
+    for (let m = receiveMessageOnPort(this.init.port); m; m = receiveMessageOnPort(this.init.port)) out.push(m.message);
+    return out;
+  }
+
   /** Tells a worker busy with a long operation (a batch) to stop at its next step. */
   requestClose(): void {
     Atomics.store(this.words, CLOSING, 1);
@@ -107,6 +136,12 @@ export class ChannelReceiver {
   /** Whether the main thread asked to close (see ChannelSender.requestClose). */
   get closing(): boolean {
     return Atomics.load(this.words, CLOSING) !== 0;
+  }
+
+  /** Posts to the main thread, and counts it (see ChannelSender.takeAnswer). */
+  post(message: unknown, transfer?: readonly TransferListItem[]): void {
+    this.init.port.postMessage(message, transfer);
+    Atomics.add(this.words, ANSWERS, 1);
   }
 
   /** A message if one is there, without waiting. */

@@ -241,7 +241,7 @@ class LibnlClient {
       ? setTimeout(() => cancelInstance(gen.cancel, CANCEL_CALL), this.options.callTimeoutMs) : undefined;
     let o: Outcome;
     try {
-      o = await gen.conn.call(op, wire);
+      o = await gen.conn.call(op, wire, undefined, op === 'call' || op === 'release');
     } finally {
       clearTimeout(timer);
     }

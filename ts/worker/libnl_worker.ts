@@ -39,7 +39,7 @@ function bridgedCallback(id: number): (...args: unknown[]) => unknown {
   let fn = bridged.get(id);
   if (!fn) {
     fn = (...args: unknown[]) => {
-      channel.port.postMessage({ kind: 'invoke', callback: id, args } satisfies FromWorker);
+      channel.post({ kind: 'invoke', callback: id, args } satisfies FromWorker);
       for (;;) {
         const m = channel.next() as ToWorker;
         if (m.kind === 'return') return m.value;

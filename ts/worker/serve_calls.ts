@@ -13,7 +13,7 @@ export type Endpoint = Record<string, (...args: never[]) => Outcome | Promise<Ou
 /** Runs one call of `endpoint` (which must be synchronous here) and posts its reply. */
 export function answer(channel: ChannelReceiver, endpoint: Endpoint, m: CallMessage): void {
   const r = run(endpoint, m);
-  channel.port.postMessage({ kind: 'reply', seq: m.seq, outcome: r instanceof Promise ? notSync(m.op) : r } satisfies ReplyMessage);
+  channel.post({ kind: 'reply', seq: m.seq, outcome: r instanceof Promise ? notSync(m.op) : r } satisfies ReplyMessage);
 }
 
 function notSync(op: string): Outcome {
@@ -46,7 +46,7 @@ export async function serveCalls(channel: ChannelReceiver, endpoint: Endpoint,
     const call = m as CallMessage;
     let r = run(endpoint, call);
     if (r instanceof Promise) r = await r.catch((e: unknown): Outcome => ({ ok: false, error: toWire(e) }));
-    channel.port.postMessage({ kind: 'reply', seq: call.seq, outcome: r } satisfies ReplyMessage);
+    channel.post({ kind: 'reply', seq: call.seq, outcome: r } satisfies ReplyMessage);
     if (call.op === 'close') return;
   }
 }

@@ -16,6 +16,13 @@ import { fromWire, type FromWorker, type Outcome, type ReplyMessage, type Worker
 
 /** How long an orderly close waits for the thread before it is terminated (ms). */
 const CLOSE_GRACE_MS = 5000;
+/**
+ * How long the main thread waits for the answer of a lone quick call
+ * before it leaves it to its event loop (ms): a libnl call or a request
+ * answers within tens of microseconds, and waking an idle event loop costs
+ * about 30 µs on this machine (docs/decisions/main-thread-answer-wait.md).
+ */
+const QUICK_ANSWER_MS = 0.05;
 
 export interface ConnectionOptions<Start> {
   /** The worker's entry, relative to dist/. */
@@ -40,6 +47,8 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
   private seq = 0;
   private readonly replies = new Map<number, { resolve: (o: Outcome) => void; reject: (e: Error) => void }>();
   private readonly hello: Promise<Hello>;
+  private helloResolve!: (h: Hello) => void;
+  private helloReject!: (e: Error) => void;
   private readonly exited: Promise<void>;
   private closing: Promise<void> | undefined;
 
@@ -50,36 +59,36 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
     this.worker = startWorker(opts.entry, { workerData, transferList: [worker.port, ...(opts.transfer ?? [])] });
     this.worker.unref();
     main.port.unref();
-    let helloResolve!: (h: Hello) => void;
-    let helloReject!: (e: Error) => void;
     this.hello = new Promise<Hello>((resolve, reject) => {
-      helloResolve = resolve;
-      helloReject = reject;
+      this.helloResolve = resolve;
+      this.helloReject = reject;
     });
     // Nothing waits for the hello once the connection is open; a rejection then is the death below.
     this.hello.catch(() => undefined);
-    main.port.on('message', (m: FromWorker) => {
-      if (m.kind === 'reply') {
-        const { seq, outcome } = m as ReplyMessage;
-        const r = this.replies.get(seq);
-        this.replies.delete(seq);
-        this.idleCheck();
-        r?.resolve(outcome);
-      } else if (m.kind === 'ready') helloResolve(m as unknown as Hello);
-      else if (m.kind === 'failed') helloReject(fromWire((m as Extract<WorkerHello, { kind: 'failed' }>).error));
-      else opts.onMessage?.(m);
-    });
+    main.port.on('message', (m: FromWorker) => this.receive(m));
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
         this.die(new Error(`the libnl worker exited (code ${code})`));
-        helloReject(this.dead as Error);
+        this.helloReject(this.dead as Error);
         resolve();
       });
     });
     this.worker.on('error', (e) => {
       this.die(e);
-      helloReject(e);
+      this.helloReject(e);
     });
+  }
+
+  private receive(m: FromWorker): void {
+    if (m.kind === 'reply') {
+      const { seq, outcome } = m as ReplyMessage;
+      const r = this.replies.get(seq);
+      this.replies.delete(seq);
+      this.idleCheck();
+      r?.resolve(outcome);
+    } else if (m.kind === 'ready') this.helloResolve(m as unknown as Hello);
+    else if (m.kind === 'failed') this.helloReject(fromWire((m as Extract<WorkerHello, { kind: 'failed' }>).error));
+    else this.opts.onMessage?.(m);
   }
 
   /** The worker's hello, once its instance is up. */
@@ -92,15 +101,24 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
     this.channel.post(message, transfer);
   }
 
-  /** An operation of the worker's endpoint; resolves with its outcome. */
-  call(op: string, args: unknown[], transfer?: readonly TransferListItem[]): Promise<Outcome> {
+  /**
+   * An operation of the worker's endpoint; resolves with its outcome. A
+   * `quick` one (a libnl call, a single request), awaited while no other
+   * is, has its answer taken off the port if it comes within QUICK_ANSWER_MS
+   * (see ChannelSender.takeAnswer); otherwise it arrives as any message does.
+   */
+  call(op: string, args: unknown[], transfer?: readonly TransferListItem[], quick = false): Promise<Outcome> {
     if (this.dead) return Promise.reject(this.dead);
     const seq = ++this.seq;
-    return new Promise<Outcome>((resolve, reject) => {
+    const alone = this.replies.size === 0;
+    const seen = this.channel.answers();
+    const answer = new Promise<Outcome>((resolve, reject) => {
       this.replies.set(seq, { resolve, reject });
-      if (this.replies.size === 1) this.worker.ref();
+      if (alone) this.worker.ref();
       this.channel.post({ kind: 'call', seq, op, args }, transfer);
     });
+    if (quick && alone) for (const m of this.channel.takeAnswer(seen, QUICK_ANSWER_MS)) this.receive(m as FromWorker);
+    return answer;
   }
 
   /** Calls waiting for their reply. */

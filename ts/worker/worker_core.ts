@@ -21,10 +21,10 @@ export function openWorkerCore(start: WorkerCoreStart): { core: LibnlCore; chann
   try {
     core = new LibnlCore({ module: start.module, ...start.options });
   } catch (e) {
-    channel.port.postMessage({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
+    channel.post({ kind: 'failed', error: toWire(e) } satisfies WorkerHello);
     throw e;
   }
-  channel.port.postMessage({
+  channel.post({
     kind: 'ready', cancel: core.runtime.process.cancelToken, instance: core.instance,
   } satisfies WorkerHello);
   return { core, channel };
