@@ -93,12 +93,11 @@ async function run(cmd: Command): Promise<void> {
     }
     action = (ctx) => fn(ctx, new Args(rest, `${name} ${verb}`));
   }
+  // Not closed: the process exits once the command is done (below), which
+  // ends the worker, and the kernel closes its sockets. close() would add a
+  // round trip to the worker and its termination to every command.
   const client = await NetlinkClient.open({ netns: cmd.netns });
-  try {
-    await action(new Context(client, cmd.options));
-  } finally {
-    await client.close();
-  }
+  await action(new Context(client, cmd.options));
 }
 
 /** The kernel's explanation and the attribute it points at, when it gave them. */
@@ -133,4 +132,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
   process.exit(process.exitCode ?? 0);
 });
-process.exitCode = await main(process.argv.slice(2));
+// Exits as soon as the command is done: what it printed is written by then
+// (stdout and stderr are synchronous for files, pipes and terminals on Linux).
+void main(process.argv.slice(2)).then((status) => process.exit(status));
