@@ -86,10 +86,10 @@ npx tsc -p . --incremental --tsBuildInfoFile build/tsc.tsbuildinfo
 # The command lines and the workers they start, one CommonJS file each in
 # dist/bundle/ (the bins run these): Node reads dist/'s ES modules one by one,
 # asynchronously, and its ES module loader is a cost of its own in every new
-# thread; bundled, `nl link list` uses a third less CPU
-# (docs/decisions/cli-start-up.md). The banner's 'use strict' comes first so
-# that the whole file is strict, as the ES modules were; import.meta.url
-# becomes the bundle's own URL. esbuild takes a fraction of a second.
+# thread, a large part of a CLI call (docs/decisions/cli-start-up.md). The
+# banner's 'use strict' comes first so that the whole file is strict, as the
+# ES modules were; import.meta.url becomes the bundle's own URL. esbuild
+# takes a fraction of a second.
 rm -rf dist/bundle
 npx esbuild dist/cli/nl.js dist/cli/libnl-wasm.js dist/api/client_worker.js dist/api/watch_worker.js \
 	dist/host/program_worker.js --bundle --platform=node --format=cjs --target=node20 --outbase=dist \
