@@ -6,7 +6,7 @@
 #   2. npm packages (npm ci, when package-lock.json changed);
 #   3. libnl's and libcheck's source (vendor/libnl/fetch.sh);
 #   4. the native addon (host/), libnl for x86_64 and for wasm32 (CMake),
-#      and the TypeScript (dist/).
+#      and the TypeScript (dist/, and the bundles of the CLIs in dist/bundle/).
 # Every step is incremental; on a ready checkout this takes a few seconds.
 #
 # LIBNL_WASM_CHECKED=0 skips the checked wasm variant (SAFE_HEAP).
@@ -83,4 +83,17 @@ if [ "${LIBNL_WASM_CHECKED:-1}" = 1 ]; then
 fi
 
 npx tsc -p . --incremental --tsBuildInfoFile build/tsc.tsbuildinfo
+# The command lines and the workers they start, one CommonJS file each in
+# dist/bundle/ (the bins run these): Node reads dist/'s ES modules one by one,
+# asynchronously, and its ES module loader is a cost of its own in every new
+# thread, a large part of a CLI call (docs/decisions/cli-start-up.md). The
+# banner's 'use strict' comes first so that the whole file is strict, as the
+# ES modules were; import.meta.url becomes the bundle's own URL. esbuild
+# takes a fraction of a second.
+rm -rf dist/bundle
+npx esbuild dist/cli/nl.js dist/cli/libnl-wasm.js dist/api/client_worker.js dist/api/watch_worker.js \
+	dist/worker/libnl_worker.js dist/host/program_worker.js --bundle --platform=node --format=cjs --target=node20 --outbase=dist \
+	--outdir=dist/bundle --out-extension:.js=.cjs --define:LIBNL_WASM_BUNDLE=true \
+	--define:import.meta.url=import_meta_url \
+	"--banner:js='use strict'; const import_meta_url = require('node:url').pathToFileURL(__filename).href;" --log-level=warning
 say "ready"

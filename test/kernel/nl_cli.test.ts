@@ -1,5 +1,5 @@
 /**
- * The `nl` command line (dist/cli/nl.js), each test in a private namespace:
+ * The `nl` command line (dist/bundle/cli/nl.cjs), each test in a private namespace:
  * what it creates is checked with iproute2 (`ip -j`, `tc -j`), never with
  * its own listings; its listings (tables and --json) are checked against
  * iproute2 too; refusals exit 1 with the kernel's explanation; `nl monitor`
@@ -12,7 +12,8 @@ import { kernelSkipReason, withNetns } from '../helpers/netns.js';
 
 type Json = Record<string, unknown>;
 
-const NL = resolve(import.meta.dirname, '../../dist/cli/nl.js');
+// The bundle the `nl` bin runs (package.json), as users get it.
+const NL = resolve(import.meta.dirname, '../../dist/bundle/cli/nl.cjs');
 
 function nl(ns: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, [NL, '--netns', ns, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });

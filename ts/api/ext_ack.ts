@@ -9,7 +9,7 @@ import type { LibnlCore } from '../libnl/core.js';
 import type { LibnlSync } from '../libnl/sync.js';
 import { NlError, type ExtAck } from '../libnl/nl_error.js';
 import type { NlSock } from '../libnl/generated/api.js';
-import * as C from '../libnl/generated/constants.js';
+import { CONSTANTS_JSON } from '../libnl/generated/constant_names.js';
 
 const NL_CB_CUSTOM = 3;
 const NL_STOP = 2;
@@ -31,6 +31,8 @@ function attributePrefix(msgType: number): string | undefined {
 }
 
 let namesByPrefix: Map<string, Map<number, string>> | undefined;
+/** libnl's numeric constants, parsed when an error first names an attribute. */
+let constants: Array<[string, number]> | undefined;
 
 /** The top-level attribute name for a type (the shortest constant with that value). */
 function attributeName(prefix: string, type: number): string | undefined {
@@ -38,8 +40,9 @@ function attributeName(prefix: string, type: number): string | undefined {
   let names = namesByPrefix.get(prefix);
   if (!names) {
     names = new Map();
-    for (const [name, value] of Object.entries(C)) {
-      if (!name.startsWith(prefix) || typeof value !== 'number' || /_(MAX|UNSPEC)$/.test(name)) continue;
+    constants ??= JSON.parse(CONSTANTS_JSON) as Array<[string, number]>;
+    for (const [name, value] of constants) {
+      if (!name.startsWith(prefix) || /_(MAX|UNSPEC)$/.test(name)) continue;
       const prev = names.get(value);
       if (!prev || name.length < prev.length) names.set(value, name);
     }

@@ -9,9 +9,6 @@
  */
 import { findProgram, libnlEnvironment } from '../host/programs.js';
 import { startProgram } from '../host/run_program.js';
-import { compileProgram } from './cc.js';
-import { compare, formatReport } from '../compare/compare.js';
-import { loadScenario } from '../compare/scenario.js';
 
 const USAGE = `usage:
   libnl-wasm exec [--netns NAME|PATH] [--pid N] [--env K=V]... [--read-only] [--checked]
@@ -84,7 +81,9 @@ async function exec(argv: string[]): Promise<number> {
   }
 }
 
-function compareCommand(argv: string[]): number {
+async function compareCommand(argv: string[]): Promise<number> {
+  const { compare, formatReport } = await import('../compare/compare.js');
+  const { loadScenario } = await import('../compare/scenario.js');
   const env = libnlEnvironment();
   const opts: Parameters<typeof compare>[0] = { steps: [], env };
   let i = 0;
@@ -118,11 +117,13 @@ async function main(): Promise<void> {
     case 'exec':
       process.exitCode = await exec(rest);
       break;
+    // cc and compare are loaded only for themselves: with child_process, they
+    // were a tenth of exec's start (docs/decisions/cli-start-up.md).
     case 'cc':
-      process.exitCode = await compileProgram(rest);
+      process.exitCode = await (await import('./cc.js')).compileProgram(rest);
       break;
     case 'compare':
-      process.exitCode = compareCommand(rest);
+      process.exitCode = await compareCommand(rest);
       break;
     case undefined:
     case '-h':

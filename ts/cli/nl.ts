@@ -121,50 +121,46 @@ function commandAction(words: string[], allNetns = false): (ctx: Context) => Pro
 /** Runs the command; the client is opened only once the command line is known to be right. */
 async function run(cmd: Command): Promise<number> {
   const action = cmd.batch === undefined ? commandAction(cmd.words, cmd.allNetns) : undefined;
+  // Not closed: the process exits once the command is done (below), which
+  // ends the worker, and the kernel closes its sockets. close() would add a
+  // round trip to the worker and its termination to every command.
   const client = await NetlinkClient.open({ netns: cmd.netns });
-  try {
-    if (cmd.batch !== undefined) {
-      return await runBatchFile({
-        client, options: cmd.options, file: cmd.batch, force: cmd.force, command: (words) => commandAction(words),
-        describe, warn: (text) => process.stderr.write(text),
-      });
-    }
-    const act = action as (ctx: Context) => Promise<void>;
-    if (!cmd.allNetns || cmd.words[0] === 'monitor' || cmd.words[0] === 'm') {
-      await act(new Context(client, cmd.options));
-      return 0;
-    }
-    // As `ip -all netns exec`: each named namespace in turn, headed by its name.
-    let status = 0;
-    for (const name of await namedNamespaces.list()) {
-      let view: NetlinkClient;
-      try {
-        view = await client.netns(name);
-      } catch (e) {
-        // One deleted since the listing is no longer there to list; another failure is reported.
-        if (!existsSync(netnsPath(name))) continue;
-        process.stderr.write(`nl: netns ${name}: ${describe(e)}\n`);
-        status = 1;
-        continue;
-      }
-      try {
-        const out = (text: string): void => { process.stdout.write(text); };
-        if (cmd.options.json) {
-          let objects = '';
-          await act(new Context(view, cmd.options, (text) => { objects += text; }));
-          out(`{"netns":${JSON.stringify(name)},"objects":${objects.trim() || '[]'}}\n`);
-        } else {
-          out(`\nnetns: ${name}\n`);
-          await act(new Context(view, cmd.options, out));
-        }
-      } finally {
-        await view.close();
-      }
-    }
-    return status;
-  } finally {
-    await client.close();
+  if (cmd.batch !== undefined) {
+    return runBatchFile({
+      client, options: cmd.options, file: cmd.batch, force: cmd.force, command: (words) => commandAction(words),
+      describe, warn: (text) => process.stderr.write(text),
+    });
   }
+  const act = action as (ctx: Context) => Promise<void>;
+  if (!cmd.allNetns || cmd.words[0] === 'monitor' || cmd.words[0] === 'm') {
+    await act(new Context(client, cmd.options));
+    return 0;
+  }
+  // As `ip -all netns exec`: each named namespace in turn, headed by its name.
+  let status = 0;
+  for (const name of await namedNamespaces.list()) {
+    let view: NetlinkClient;
+    try {
+      view = await client.netns(name);
+    } catch (e) {
+      // One deleted since the listing is no longer there to list; another failure is reported.
+      if (!existsSync(netnsPath(name))) continue;
+      process.stderr.write(`nl: netns ${name}: ${describe(e)}\n`);
+      status = 1;
+      continue;
+    }
+    const out = (text: string): void => { process.stdout.write(text); };
+    if (cmd.options.json) {
+      let objects = '';
+      await act(new Context(view, cmd.options, (text) => { objects += text; }));
+      out(`{"netns":${JSON.stringify(name)},"objects":${objects.trim() || '[]'}}\n`);
+    } else {
+      out(`\nnetns: ${name}\n`);
+      await act(new Context(view, cmd.options, out));
+    }
+    await view.close();
+  }
+  return status;
 }
 
 /** The kernel's explanation and the attribute it points at, when it gave them. */
@@ -198,4 +194,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
   process.exit(process.exitCode ?? 0);
 });
-process.exitCode = await main(process.argv.slice(2));
+// Exits as soon as the command is done: what it printed is written by then
+// (stdout and stderr are synchronous for files, pipes and terminals on Linux).
+void main(process.argv.slice(2)).then((status) => process.exit(status));

@@ -5,6 +5,7 @@
  *   ts/libnl/generated/signatures.ts  how each function is marshalled
  *   ts/libnl/generated/api.ts         the typed API (handle types, one method per function)
  *   ts/libnl/generated/constants.ts   constants and enum values, from the headers
+ *   ts/libnl/generated/constant_names.ts  the numeric ones as JSON text, to look names up by value
  *   ts/libnl/generated/raw.ts         the exports as wasm sees them (pointers as numbers)
  *   build/api/exports.txt             the functions libnl.wasm must export
  *   build/api/coverage.md             functions bound per library, and why others are not
@@ -457,8 +458,16 @@ ${Object.entries(RUNTIME_EXPORTS).map(([n, t]) => `  ${n}${t};`).join('\n')}
 }
 `);
 
-writeFileSync(join(outDir, 'constants.ts'), `${header}${[...constants.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
+const sortedConstants = [...constants.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+writeFileSync(join(outDir, 'constants.ts'), `${header}${sortedConstants
   .map(([n, v]) => `export const ${n} = ${typeof v === 'number' ? v : `${v}n`};`).join('\n')}
+`);
+// The same numbers as text, for code that looks a name up by its value
+// (ts/api/ext_ack.ts): a bundle of code that imports constants.ts as a
+// namespace carries and builds all of them, which was a fifth of the client
+// worker's start (docs/decisions/cli-start-up.md).
+writeFileSync(join(outDir, 'constant_names.ts'), `${header}/** [name, value] of every numeric constant in constants.ts, in its order, as JSON. */
+export const CONSTANTS_JSON = ${JSON.stringify(JSON.stringify(sortedConstants.filter(([, v]) => typeof v === 'number')))};
 `);
 
 // emscripten names C symbols with a leading underscore.

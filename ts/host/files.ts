@@ -12,10 +12,12 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { randomFillSync } from 'node:crypto';
 import { WasiErrno } from './wasi_errno.js';
 
 export type OutputSink = (bytes: Uint8Array) => void;
+
+/** The most crypto.getRandomValues() fills at once. */
+const RANDOM_CHUNK = 65536;
 
 export interface FileOptions {
   /** Where libnl's own etc files are (classid, pktloc); seen as /etc/libnl. */
@@ -179,7 +181,11 @@ export class FileTable {
       case 'stdin':
         return 0;
       case 'urandom':
-        randomFillSync(into);
+        // The Web Crypto global, loaded when first used: node:crypto would be
+        // loaded by every thread that starts an instance (4 ms each).
+        for (let off = 0; off < into.length; off += RANDOM_CHUNK) {
+          crypto.getRandomValues(into.subarray(off, off + RANDOM_CHUNK));
+        }
         return into.length;
       case 'data':
       case 'tmp': {

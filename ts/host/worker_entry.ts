@@ -1,7 +1,8 @@
 /**
  * Starting our workers. They always run the JavaScript in dist/ (they
  * cannot load TypeScript sources), built by `npm run build`, whether the
- * caller runs from dist/ or from ts/.
+ * caller runs from dist/ or from ts/; code bundled into dist/bundle/ starts
+ * the bundled workers there.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,8 +29,18 @@ export function workerExecArgv(argv: readonly string[] = process.execArgv): stri
   return out;
 }
 
+/**
+ * Defined (true) only in dist/bundle/, by the bundler (vendor/bootstrap.sh).
+ * A bundle starts the workers bundled with it, one CommonJS file each: a new
+ * worker loads that in a fraction of the time dist/'s ES modules take
+ * (docs/decisions/cli-start-up.md), and never runs code of another build.
+ */
+declare const LIBNL_WASM_BUNDLE: boolean | undefined;
+const bundled = typeof LIBNL_WASM_BUNDLE === 'boolean';
+
 export function workerEntry(relative: string): string {
-  const path = join(packageRoot, 'dist', relative);
+  const path = bundled ? join(packageRoot, 'dist', 'bundle', relative.replace(/\.js$/, '.cjs'))
+    : join(packageRoot, 'dist', relative);
   if (!existsSync(path)) {
     throw new Error(`libnl-wasm: ${path} is missing; build the TypeScript first (npm run build)`);
   }

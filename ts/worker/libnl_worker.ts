@@ -129,5 +129,5 @@ const endpoint: LibnlEndpoint = {
   close: () => outcome(() => core.close()),
 };
 
-await serveCalls(channel, endpoint as unknown as Endpoint);
-channel.port.close();
+// Not a top-level await: the command lines run this worker bundled as CommonJS.
+void serveCalls(channel, endpoint as unknown as Endpoint).then(() => channel.port.close());

@@ -17,6 +17,10 @@ export interface OutputOptions {
   family?: 'inet' | 'inet6';
 }
 
+function namesOf(links: readonly Link[]): Map<number, string> {
+  return new Map(links.map((l) => [l.index, l.name]));
+}
+
 export class Context {
   private names: Promise<Map<number, string>> | undefined;
 
@@ -25,8 +29,13 @@ export class Context {
 
   /** The interface names, read once (a listing shows a consistent view). */
   linkNames(): Promise<Map<number, string>> {
-    this.names ??= this.client.links.list().then((ls) => new Map(ls.map((l) => [l.index, l.name])));
+    this.names ??= this.client.links.list().then(namesOf);
     return this.names;
+  }
+
+  /** Every link there is, just listed: the names are taken from it, not from another dump. */
+  knownLinks(links: readonly Link[]): void {
+    this.names ??= Promise.resolve(namesOf(links));
   }
 
   /** A link by name; the error names it (the client's get reports libnl's lookup, without the name). */

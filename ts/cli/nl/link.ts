@@ -36,6 +36,7 @@ async function list(ctx: Context, args: Args): Promise<void> {
   }
   // A named link that does not exist is an error, as with `ip link show dev X`.
   const links = name !== undefined ? [await ctx.link(name)] : await ctx.client.links.list();
+  if (name === undefined) ctx.knownLinks(links);
   await ctx.show(links.filter((l) => (kind === undefined || l.kind === kind) && (!up || l.flagNames.includes('up'))),
     link.columns);
 }
