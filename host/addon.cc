@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cerrno>
 #include <poll.h>
+#include <sched.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -342,6 +343,13 @@ Value ProcessPid(const CallbackInfo &info)
 	return num(info, ::getpid());
 }
 
+// The CPU the calling thread runs on: spinning for another thread that runs
+// on the same one only keeps it from running (ts/worker/call_channel.ts).
+Value CurrentCpu(const CallbackInfo &info)
+{
+	return num(info, ::sched_getcpu());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports)
 {
 	struct Entry {
@@ -371,6 +379,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 		{"wakeupReset", FdCall<nlhost::wakeup_reset>},
 		{"allocatePid", AllocatePid},
 		{"processPid", ProcessPid},
+		{"currentCpu", CurrentCpu},
 	};
 	for (const auto &e : entries)
 		exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));

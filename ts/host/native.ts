@@ -50,21 +50,23 @@ export interface NativeHost {
   processPid(): number;
 }
 
-/** What the addon does besides sockets: named namespaces (host/named_netns.h), not part of a socket host. */
-export interface NamedNamespaceHost {
+/** What the addon does besides sockets, not part of a socket host: named namespaces (host/named_netns.h), CPUs. */
+export interface ProcessHost {
+  /** sched_getcpu(): the CPU the calling thread runs on now. */
+  currentCpu(): number;
   /** `ip netns add NAME`: a new namespace bind-mounted at /var/run/netns/NAME (off the main thread; 0 or -errno). */
   namedNetnsAdd(name: string): Promise<number>;
   /** `ip netns delete NAME` (off the main thread; 0 or -errno). */
   namedNetnsDelete(name: string): Promise<number>;
 }
 
-let loaded: (NativeHost & NamedNamespaceHost) | undefined;
+let loaded: (NativeHost & ProcessHost) | undefined;
 
-export function nativeHost(): NativeHost & NamedNamespaceHost {
+export function nativeHost(): NativeHost & ProcessHost {
   if (!loaded) {
     const require = createRequire(import.meta.url);
     try {
-      loaded = require(addonPath) as NativeHost & NamedNamespaceHost;
+      loaded = require(addonPath) as NativeHost & ProcessHost;
     } catch (e) {
       throw new Error(`libnl-wasm: cannot load the native host ${addonPath} ` +
         `(build it with: npx node-gyp rebuild -C host): ${(e as Error).message}`);

@@ -33,7 +33,14 @@ const SLEEPING = 1;
 const CLOSING = 2;
 /** Bumped by the worker after each message it posts. */
 const ANSWERS = 3;
-const WORDS = 4;
+/**
+ * The CPU each side last ran on: a thread that would spin for the other
+ * while both are on one CPU sleeps instead, since its spinning is what
+ * keeps the other from running (on a busy machine they often share one).
+ */
+const MAIN_CPU = 4;
+const WORKER_CPU = 5;
+const WORDS = 6;
 
 /**
  * How long a receiver spins for the next message before it sleeps
@@ -55,6 +62,7 @@ export interface ChannelEndInit {
 export function createChannel(opts: { mail?: boolean } = {}): { main: ChannelEndInit; worker: ChannelEndInit } {
   const { port1, port2 } = new MessageChannel();
   const signal = new SharedArrayBuffer(4 * WORDS);
+  new Int32Array(signal).fill(-1, MAIN_CPU);
   let mailFd = -1;
   if (opts.mail) {
     mailFd = nativeHost().wakeupCreate();
@@ -76,6 +84,7 @@ export class ChannelSender {
   }
 
   post(message: unknown, transfer?: readonly TransferListItem[]): void {
+    Atomics.store(this.words, MAIN_CPU, nativeHost().currentCpu());
     this.init.port.postMessage(message, transfer);
     Atomics.add(this.words, NEWS, 1);
     Atomics.notify(this.words, NEWS);
@@ -88,13 +97,14 @@ export class ChannelSender {
   }
 
   /**
-   * Waits up to `ms` for the worker to post something after `seen` (from
+   * Spins up to `ms` for the worker to post something after `seen` (from
    * answers()) and takes it off the port: the messages posted by then, or
    * none. Only the main thread's own code waits here, and only this long:
    * it is how an awaited short call gets its answer without the wake-up of
    * an idle event loop (docs/decisions/main-thread-answer-wait.md).
    */
   takeAnswer(seen: number, ms: number): unknown[] {
+    if (Atomics.load(this.words, WORKER_CPU) === Atomics.load(this.words, MAIN_CPU)) return [];
     const until = performance.now() + ms;
     while (Atomics.load(this.words, ANSWERS) === seen) {
       if (performance.now() >= until) return [];
@@ -155,7 +165,9 @@ export class ChannelReceiver {
       const seen = Atomics.load(this.words, NEWS);
       const m = receiveMessageOnPort(this.init.port);
       if (m) return m.message;
-      const until = performance.now() + SPIN_MS;
+      const cpu = nativeHost().currentCpu();
+      Atomics.store(this.words, WORKER_CPU, cpu);
+      const until = cpu === Atomics.load(this.words, MAIN_CPU) ? 0 : performance.now() + SPIN_MS;
       let changed = false;
       do {
         changed = Atomics.load(this.words, NEWS) !== seen;

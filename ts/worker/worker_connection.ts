@@ -23,6 +23,8 @@ const CLOSE_GRACE_MS = 5000;
  * about 30 µs on this machine (docs/decisions/main-thread-answer-wait.md).
  */
 const QUICK_ANSWER_MS = 0.05;
+/** How many missed quick answers stop the waiting, and how many calls later it is tried again. */
+const QUICK_PROBE = 16;
 
 export interface ConnectionOptions<Start> {
   /** The worker's entry, relative to dist/. */
@@ -51,6 +53,9 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
   private helloReject!: (e: Error) => void;
   private readonly exited: Promise<void>;
   private closing: Promise<void> | undefined;
+  /** Quick answers taken minus missed, recently (see quickWorthIt()). */
+  private quickScore = 0;
+  private quickSkipped = 0;
 
   constructor(private readonly opts: ConnectionOptions<object>) {
     const { main, worker } = createChannel({ mail: opts.mail });
@@ -117,8 +122,27 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
       if (alone) this.worker.ref();
       this.channel.post({ kind: 'call', seq, op, args }, transfer);
     });
-    if (quick && alone) for (const m of this.channel.takeAnswer(seen, QUICK_ANSWER_MS)) this.receive(m as FromWorker);
+    if (quick && alone && this.quickWorthIt()) {
+      const got = this.channel.takeAnswer(seen, QUICK_ANSWER_MS);
+      this.quickScore += got.length ? 1 : -1;
+      for (const m of got) this.receive(m as FromWorker);
+    }
     return answer;
+  }
+
+  /**
+   * Whether waiting for a quick answer pays now: on a busy machine the
+   * worker is often not running when the main thread waits, and the wait is
+   * then time lost. After more misses than hits the main thread stops
+   * waiting, and tries once in QUICK_PROBE calls whether it pays again.
+   */
+  private quickWorthIt(): boolean {
+    this.quickScore = Math.max(-QUICK_PROBE, Math.min(QUICK_PROBE, this.quickScore));
+    if (this.quickScore > -QUICK_PROBE) return true;
+    if (++this.quickSkipped < QUICK_PROBE) return false;
+    this.quickSkipped = 0;
+    this.quickScore = 0;
+    return true;
   }
 
   /** Calls waiting for their reply. */
