@@ -72,7 +72,7 @@ export class RequestPipeline<T> {
     const { x } = this;
     x.nl_complete_msg(this.sk, msg);
     const hdr = x.nlmsg_hdr(msg) >>> 0;
-    const view = new DataView(this.rt.memory.buffer);
+    const view = this.rt.view();
     const len = view.getUint32(hdr, true);
     const aligned = (len + 3) & ~3;
     if (this.sendLength + aligned + NLMSG_HDRLEN > DATAGRAM_BYTES || this.inFlight.length >= MAX_IN_FLIGHT) this.drain();
@@ -110,9 +110,8 @@ export class RequestPipeline<T> {
   /** Copies a request into the datagram being built, without NLM_F_ACK. */
   private append(hdr: number, len: number): void {
     const at = this.sendBuffer + this.sendLength;
-    const mem = this.rt.memory.buffer;
-    new Uint8Array(mem).copyWithin(at, hdr, hdr + len);
-    const view = new DataView(mem);
+    this.rt.bytes().copyWithin(at, hdr, hdr + len);
+    const view = this.rt.view();
     view.setUint16(at + 6, view.getUint16(at + 6, true) & ~NLM_F_ACK, true);
     this.sendLength += (len + 3) & ~3;
   }
@@ -125,13 +124,12 @@ export class RequestPipeline<T> {
     const datagram = inline ? buf : this.x.malloc(((len + 3) & ~3) + NLMSG_HDRLEN) >>> 0;
     if (!datagram) throw new NlError(NLE_NOMEM, 'NLE_NOMEM', 'out of wasm memory', this.inFlight[0]?.what ?? 'request');
     try {
-      const mem = this.rt.memory.buffer;
+      const view = this.rt.view();
       if (!inline) {
-        new Uint8Array(mem).copyWithin(datagram, buf, buf + len);
-        new DataView(mem).setUint16(datagram + 6, new DataView(mem).getUint16(datagram + 6, true) & ~NLM_F_ACK, true);
+        this.rt.bytes().copyWithin(datagram, buf, buf + len);
+        view.setUint16(datagram + 6, view.getUint16(datagram + 6, true) & ~NLM_F_ACK, true);
       }
       const at = datagram + ((len + 3) & ~3);
-      const view = new DataView(mem);
       view.setUint32(at, NLMSG_HDRLEN, true);
       view.setUint16(at + 4, NLMSG_NOOP, true);
       view.setUint16(at + 6, NLM_F_REQUEST | NLM_F_ACK, true);
@@ -172,7 +170,7 @@ export class RequestPipeline<T> {
         for (const req of this.retried.splice(0)) {
           this.inFlight.push(req);
           const hdr = this.x.nlmsg_hdr(req.msg) >>> 0;
-          this.transmit(hdr, new DataView(this.rt.memory.buffer).getUint32(hdr, true));
+          this.transmit(hdr, this.rt.view().getUint32(hdr, true));
         }
         this.x.nlwasm_socket_answered(this.sk);
         return;
@@ -188,7 +186,7 @@ export class RequestPipeline<T> {
 
   /** The answers in one datagram; true once the barrier's acknowledgement is among them. */
   private parse(length: number, barrier: number): boolean {
-    const view = new DataView(this.rt.memory.buffer);
+    const view = this.rt.view();
     let off = 0;
     let reached = false;
     while (off + NLMSG_HDRLEN <= length) {
@@ -211,11 +209,11 @@ export class RequestPipeline<T> {
     if (i < 0 || kernelError === 0) return;
     const [req] = this.inFlight.splice(i, 1);
     const code = -this.x.nlwasm_ack_error(kernelError);
-    const type = req.retry && req.msg ? req.retry(code, new DataView(this.rt.memory.buffer).getUint16((this.x.nlmsg_hdr(req.msg) >>> 0) + 4, true)) : undefined;
+    const type = req.retry && req.msg ? req.retry(code, this.rt.view().getUint16((this.x.nlmsg_hdr(req.msg) >>> 0) + 4, true)) : undefined;
     if (type !== undefined) {
       // As libnl does: the same request as another type, with a new sequence number; it is not retried twice.
       const hdr = this.x.nlmsg_hdr(req.msg) >>> 0;
-      const view = new DataView(this.rt.memory.buffer);
+      const view = this.rt.view();
       view.setUint16(hdr + 4, type, true);
       view.setUint32(hdr + 8, 0, true);
       this.x.nl_complete_msg(this.sk, req.msg);

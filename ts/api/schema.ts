@@ -101,17 +101,28 @@ export const t = {
   opt: <V>(f: Field<V>): Field<V, true> => ({ ...f, optional: true }) as Field<V, true>,
 };
 
-/** Whether `value` is a valid instance of `fields`, without saying why not (the path every request takes). */
+/** The required keys of each field set, worked out once. */
+const requiredKeys = new WeakMap<Readonly<Record<string, FieldBase>>, string[]>();
+
+/**
+ * Whether `value` is a valid instance of `fields`, without saying why not
+ * (the path every request takes): each key present is looked up, and then
+ * only the required ones are looked for, not every field of the schema.
+ */
 function valid(fields: Readonly<Record<string, FieldBase>>, value: unknown): boolean {
   if (!isObject(value)) return false;
   const obj = value as Record<string, unknown>;
-  for (const key in obj) if (!Object.hasOwn(fields, key)) return false;
-  for (const key in fields) {
+  for (const key in obj) {
     const v = obj[key];
-    if (v === undefined) {
-      if (!fields[key].optional) return false;
-    } else if (!validValue(fields[key], v)) return false;
+    if (v === undefined) continue;
+    if (!Object.hasOwn(fields, key) || !validValue(fields[key], v)) return false;
   }
+  let required = requiredKeys.get(fields);
+  if (!required) {
+    required = Object.keys(fields).filter((k) => !fields[k].optional);
+    requiredKeys.set(fields, required);
+  }
+  for (const key of required) if (obj[key] === undefined) return false;
   return true;
 }
 

@@ -78,6 +78,8 @@ export class LibnlRuntime {
   private callbackError: unknown;
   private callDepth = 0;
   private readonly plans = new Map<string, CallPlan>();
+  private u8 = new Uint8Array(0);
+  private dv = new DataView(new ArrayBuffer(0));
 
   constructor(private readonly bindings: Bindings, opts: LibnlRuntimeOptions) {
     const module = opts.module ?? loadModuleSync(opts.modulePath as string);
@@ -96,6 +98,28 @@ export class LibnlRuntime {
 
   get memory(): WebAssembly.Memory {
     return this.process.exports.memory;
+  }
+
+  /**
+   * Views of the instance's memory for code that reads and writes it per
+   * request. Memory growth detaches the buffer the views were made on (its
+   * length becomes 0), and they are made afresh then: never a view of a
+   * buffer that is no longer the memory's.
+   */
+  bytes(): Uint8Array {
+    if (this.u8.length === 0) this.views();
+    return this.u8;
+  }
+
+  view(): DataView {
+    if (this.u8.length === 0) this.views();
+    return this.dv;
+  }
+
+  private views(): void {
+    const buffer = this.memory.buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.dv = new DataView(buffer);
   }
 
   private malloc(size: number): number {
