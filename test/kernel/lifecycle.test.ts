@@ -8,7 +8,7 @@
  * it. After a warm-up, the cycles leave no descriptor, thread, socket or
  * namespace behind, and the instance's memory does not grow.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { kernelSkipReason, withNetns } from '../helpers/netns.js';
 import { underLoad } from '../helpers/cpu_load.js';
@@ -36,6 +36,23 @@ describe.skipIf(!!kernelSkipReason)('lifecycles under load', () => {
       }
     }));
   }, 300_000);
+
+  it('a program that exits with its client, views and watchers open ends at once', async () => {
+    await withNetns('lce', (ns) => {
+      const script = `
+        import { NetlinkClient } from ${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)};
+        const client = await NetlinkClient.open({ netns: ${JSON.stringify(ns)} });
+        const view = await client.netns(${JSON.stringify(ns)});
+        await view.watch(['link']);
+        await client.watch(['route']);
+        await client.links.list();
+        process.exit(7);`;
+      for (let i = 0; i < 10; i++) {
+        const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+        expect([r.status, r.signal, r.stderr]).toEqual([7, null, '']);
+      }
+    });
+  }, 120_000);
 
   it('300 namespace views made, used and closed leave nothing behind', async () => {
     await withNetns('lcv', async (ns) => {

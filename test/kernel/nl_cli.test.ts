@@ -35,6 +35,23 @@ function tc(ns: string, ...args: string[]): string {
   return execFileSync('ip', ['netns', 'exec', ns, 'tc', ...args], { encoding: 'utf8' });
 }
 
+/** nl monitor running: its output so far, and a wait for what it prints. */
+function monitorOf(args: string[]): { proc: ReturnType<typeof spawn>; out: () => string; until: (pred: (out: string, err: string) => boolean, what: string) => Promise<void> } {
+  const proc = spawn(process.execPath, [NL, ...args, 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '' } });
+  let out = '';
+  let err = '';
+  proc.stdout?.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  proc.stderr?.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  const until = async (pred: (o: string, e: string) => boolean, what: string): Promise<void> => {
+    const t0 = Date.now();
+    while (!pred(out, err)) {
+      if (Date.now() - t0 > 20_000) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { proc, out: () => out, until };
+}
+
 /** The rows of a table, as maps from header to cell (cells hold no blanks in the tables used here). */
 function table(text: string): Record<string, string>[] {
   const [header, ...rows] = text.trimEnd().split('\n');
@@ -158,29 +175,18 @@ describe.skipIf(!!kernelSkipReason)('nl, the command line', () => {
   }));
 
   it('monitor prints the link that `ip link add` makes, and stops on SIGINT', () => withNetns('nl', async (ns) => {
-    const mon = spawn(process.execPath, [NL, '--netns', ns, 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const mon = monitorOf(['--netns', ns]);
     try {
-      let out = '';
-      let err = '';
-      mon.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-      mon.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
-      const until = async (pred: () => boolean, what: string): Promise<void> => {
-        const t0 = Date.now();
-        while (!pred()) {
-          if (Date.now() - t0 > 10_000) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      };
-      await until(() => err.includes('watching'), 'the subscription notice');
+      await mon.until((_o, e) => e.includes('watching'), 'the subscription notice');
       execFileSync('ip', ['-n', ns, 'link', 'add', 'mon0', 'type', 'veth', 'peer', 'name', 'mon1']);
       const ifindex = ipj(ns, 'link', 'show', 'dev', 'mon0')[0].ifindex;
-      await until(() => /^new +link +index \d+ name mon0 /m.test(out), 'the new link');
-      expect(out).toMatch(new RegExp(`^new +link +index ${ifindex} name mon0 kind veth`, 'm'));
-      const exited = new Promise<number | null>((r) => mon.once('exit', r));
-      mon.kill('SIGINT');
+      await mon.until((o) => /^new +link +index \d+ name mon0 /m.test(o), 'the new link');
+      expect(mon.out()).toMatch(new RegExp(`^new +link +index ${ifindex} name mon0 kind veth`, 'm'));
+      const exited = new Promise<number | null>((r) => mon.proc.once('exit', r));
+      mon.proc.kill('SIGINT');
       expect(await exited).toBe(0);
     } finally {
-      mon.kill('SIGKILL');
+      mon.proc.kill('SIGKILL');
     }
   }));
 
@@ -228,32 +234,21 @@ describe.skipIf(!!kernelSkipReason)('nl, the command line', () => {
 
   it('monitor --all-netns reports each namespace\'s changes under its name, and follows one made after it started', () =>
     withNetns('nlm', async (a) => {
-      const mon = spawn(process.execPath, [NL, '--all-netns', 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '' } });
+      const mon = monitorOf(['--all-netns']);
       const later = `lnw-nlm2-${process.pid}`;
       try {
-        let out = '';
-        let err = '';
-        mon.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-        mon.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
-        const until = async (pred: () => boolean, what: string): Promise<void> => {
-          const t0 = Date.now();
-          while (!pred()) {
-            if (Date.now() - t0 > 20_000) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
-            await new Promise((r) => setTimeout(r, 20));
-          }
-        };
-        await until(() => err.includes('watching link in every named namespace'), 'the subscription notice');
+        await mon.until((_o, e) => e.includes('watching link in every named namespace'), 'the subscription notice');
         execFileSync('ip', ['-n', a, 'link', 'add', 'ma0', 'type', 'bridge']);
-        await until(() => out.includes(`[${a}] new    link   index`) && out.includes('name ma0'), 'the link in the first namespace');
+        await mon.until((o) => new RegExp(`^\\[${a}\\] new +link +index \\d+ name ma0`, 'm').test(o), 'the link in the first namespace');
         execFileSync('ip', ['netns', 'add', later]);
-        await until(() => err.includes(`watching namespace ${later}`), 'the new namespace followed');
+        await mon.until((_o, e) => e.includes(`watching namespace ${later}`), 'the new namespace followed');
         execFileSync('ip', ['-n', later, 'link', 'add', 'mb0', 'type', 'bridge']);
-        await until(() => new RegExp(`^\\[${later}\\] new +link +index \\d+ name mb0`, 'm').test(out), 'the link in the later namespace');
-        const exited = new Promise<number | null>((r) => mon.once('exit', r));
-        mon.kill('SIGINT');
+        await mon.until((o) => new RegExp(`^\\[${later}\\] new +link +index \\d+ name mb0`, 'm').test(o), 'the link in the later namespace');
+        const exited = new Promise<number | null>((r) => mon.proc.once('exit', r));
+        mon.proc.kill('SIGINT');
         expect(await exited).toBe(0);
       } finally {
-        mon.kill('SIGKILL');
+        mon.proc.kill('SIGKILL');
         spawnSync('ip', ['netns', 'delete', later]);
       }
     }));

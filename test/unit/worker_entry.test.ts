@@ -6,7 +6,8 @@ import { Libnl, NetlinkClient } from '../../dist/index.js';
 describe('workerExecArgv', () => {
   it('drops module loaders and preloads with their values, in both spellings', () => {
     expect(workerExecArgv(['--import', 'tsx', '--max-old-space-size=512', '--loader=ts-node/esm',
-      '-r', 'source-map-support/register', '--experimental-loader', 'x.mjs', '--require=y', '--trace-warnings']))
+      '-r', 'source-map-support/register', '--experimental-loader', 'x.mjs', '--require=y', '--trace-warnings',
+      '--input-type=module', '--input-type', 'commonjs']))
       .toEqual(['--max-old-space-size=512', '--trace-warnings']);
   });
 
@@ -27,6 +28,7 @@ describe('startWorker under the parent\'s Node flags', () => {
 
   it.each([
     ['a loader', ['--import', 'data:text/javascript,']],
+    ['--input-type=module (the program is -e text)', ['--input-type=module']],
     ['a loader and a V8 flag, which an explicit execArgv may not carry', ['--import', 'data:text/javascript,', '--max-semi-space-size=32']],
     ['a V8 flag alone', ['--max-old-space-size=512']],
   ])('spawns with %s', (_what, flags) => {

@@ -9,14 +9,19 @@ import { join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { packageRoot } from './paths.js';
 
-/** Flags that load code into every module graph; each takes a value. */
-const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r']);
+/**
+ * Flags that load code into every module graph, or say how to read the
+ * parent's entry (--input-type: only for a string given with -e, and a
+ * worker started from a file refuses it); each takes a value.
+ */
+const LOADER_FLAGS = new Set(['--import', '--loader', '--experimental-loader', '--require', '-r', '--input-type']);
 
 /**
- * The parent's Node flags minus module loaders and preloads. A worker
- * inherits execArgv, so under `node --import tsx` every libnl worker would
- * run tsx's resolve/load hooks for each of its modules, which more than
- * doubled Libnl.spawn()'s cold start; our workers load plain JavaScript.
+ * The parent's Node flags minus module loaders, preloads and the entry's
+ * input type. A worker inherits execArgv, so under `node --import tsx`
+ * every libnl worker would run tsx's resolve/load hooks for each of its
+ * modules, which more than doubled Libnl.spawn()'s cold start; our workers
+ * load plain JavaScript.
  */
 export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];

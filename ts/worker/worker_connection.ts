@@ -11,6 +11,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { TransferListItem } from 'node:worker_threads';
 import { startWorker } from '../host/worker_entry.js';
+import { cancelInstance, CANCEL_SHUTDOWN, type CancelToken } from '../host/instance.js';
+import { nativeHost } from '../host/native.js';
 import { ChannelSender, createChannel, type ChannelEndInit } from './call_channel.js';
 import { fromWire, type FromWorker, type Outcome, type ReplyMessage, type WorkerHello } from './protocol.js';
 
@@ -41,6 +43,20 @@ export interface ConnectionOptions<Start> {
   deathError?: (e: Error) => Error;
 }
 
+/**
+ * Connections whose worker may be asleep in a native wait (poll(2) on its
+ * sockets). When the process exits, Node stops every worker and waits for
+ * it, and a thread in a system call notices only when that returns: so at
+ * exit each worker's instance is woken for good first (a program that calls
+ * process.exit() with a watcher open would otherwise hang there).
+ */
+const live = new Set<WorkerConnection>();
+let wakeAtExit = false;
+
+function wakeAll(): void {
+  for (const c of live) c.wakeForExit();
+}
+
 export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
   readonly worker: Worker;
   readonly channel: ChannelSender;
@@ -55,6 +71,8 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
   private closing: Promise<void> | undefined;
   /** Quick answers taken minus missed, recently (see quickWorthIt()). */
   private quickScore = 0;
+  /** The instance's cancel token, from its hello. */
+  private cancel: CancelToken | undefined;
   private quickSkipped = 0;
 
   constructor(private readonly opts: ConnectionOptions<object>) {
@@ -62,7 +80,7 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
     this.channel = new ChannelSender(main);
     const workerData = { ...opts.start, channel: worker satisfies ChannelEndInit };
     this.worker = startWorker(opts.entry, { workerData, transferList: [worker.port, ...(opts.transfer ?? [])] });
-    this.worker.unref();
+    // Kept alive until the worker says hello: an awaited open must not see the process exit under it.
     main.port.unref();
     this.hello = new Promise<Hello>((resolve, reject) => {
       this.helloResolve = resolve;
@@ -85,6 +103,15 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
   }
 
   private receive(m: FromWorker): void {
+    if (m.kind === 'ready' || m.kind === 'failed') this.idleCheck();
+    if (m.kind === 'ready') {
+      this.cancel = (m as unknown as { cancel: CancelToken }).cancel;
+      live.add(this as unknown as WorkerConnection);
+      if (!wakeAtExit) {
+        wakeAtExit = true;
+        process.once('exit', wakeAll);
+      }
+    }
     if (m.kind === 'reply') {
       const { seq, outcome } = m as ReplyMessage;
       const r = this.replies.get(seq);
@@ -99,6 +126,12 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
   /** The worker's hello, once its instance is up. */
   ready(): Promise<Hello> {
     return this.hello;
+  }
+
+  /** @internal Ends any native wait of the worker for good (the process is exiting). */
+  wakeForExit(): void {
+    if (this.cancel) cancelInstance(this.cancel, CANCEL_SHUTDOWN);
+    if (this.channel.init.mailFd >= 0) nativeHost().wakeupSignal(this.channel.init.mailFd);
   }
 
   /** Posts a message on the channel (and wakes the worker). */
@@ -156,6 +189,7 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
 
   /** The worker is gone (or must be): every pending call rejects. */
   die(e: Error): void {
+    live.delete(this as unknown as WorkerConnection);
     if (this.dead) return;
     this.dead = this.opts.deathError?.(e) ?? e;
     for (const r of this.replies.values()) r.reject(this.dead);

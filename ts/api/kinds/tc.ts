@@ -49,19 +49,20 @@ function options(b: RequestBuilder, table: Options, kind: string | undefined, gi
   return o;
 }
 
-function tcObject(b: RequestBuilder, obj: number, dev: LinkRef, parent: string, handle: string | undefined): void {
+/** What names a qdisc, class or classifier: its link, parent, handle and kind. */
+function tcObject(b: RequestBuilder, obj: number, s: { dev: LinkRef; parent: string; kind: string }, handle: string | undefined): void {
   const { x } = b;
-  x.rtnl_tc_set_ifindex(obj, b.ifindex(dev, 'spec.dev'));
-  x.rtnl_tc_set_parent(obj, tcHandle(parent));
+  x.rtnl_tc_set_ifindex(obj, b.ifindex(s.dev, 'spec.dev'));
+  x.rtnl_tc_set_parent(obj, tcHandle(s.parent));
   if (handle) x.rtnl_tc_set_handle(obj, tcHandle(handle));
+  b.check(x.rtnl_tc_set_kind(obj, b.str(s.kind)), 'spec.kind');
 }
 
 /** With `identityOnly` (deletes), only what names the qdisc: link, parent, handle, kind. */
 function qdisc(b: RequestBuilder, s: QdiscSpec, identityOnly: boolean): number {
   const { x } = b;
   const q = b.own(x.rtnl_qdisc_alloc(), x.rtnl_qdisc_put);
-  tcObject(b, q, s.dev, s.parent, s.handle);
-  b.check(x.rtnl_tc_set_kind(q, b.str(s.kind)), 'spec.kind');
+  tcObject(b, q, s, s.handle);
   if (identityOnly) return q;
   const o = options(b, QDISC_OPTIONS, s.kind, s.options);
   switch (s.kind) {
@@ -87,8 +88,7 @@ function qdisc(b: RequestBuilder, s: QdiscSpec, identityOnly: boolean): number {
 function klass(b: RequestBuilder, s: ClassSpec, identityOnly: boolean): number {
   const { x } = b;
   const c = b.own(x.rtnl_class_alloc(), x.rtnl_class_put);
-  tcObject(b, c, s.dev, s.parent, s.classid);
-  b.check(x.rtnl_tc_set_kind(c, b.str(s.kind)), 'spec.kind');
+  tcObject(b, c, s, s.classid);
   if (identityOnly) return c;
   const o = options(b, CLASS_OPTIONS, s.kind, s.options);
   if (s.kind === 'htb') {
@@ -105,8 +105,7 @@ const PROTOCOLS = { ip: ETH_P_IP, ipv6: ETH_P_IPV6, all: ETH_P_ALL } as const;
 function classifier(b: RequestBuilder, s: ClassifierSpec): number {
   const { x } = b;
   const c = b.own(x.rtnl_cls_alloc(), x.rtnl_cls_put);
-  tcObject(b, c, s.dev, s.parent, s.handle);
-  b.check(x.rtnl_tc_set_kind(c, b.str(s.kind)), 'spec.kind');
+  tcObject(b, c, s, s.handle);
   if (s.prio !== undefined) x.rtnl_cls_set_prio(c, s.prio);
   x.rtnl_cls_set_protocol(c, PROTOCOLS[(s.protocol ?? 'ip') as keyof typeof PROTOCOLS]);
   if (s.kind !== 'u32' && (s.classid || s.match)) throw b.invalid(`spec.classid and spec.match are for u32 classifiers, not ${s.kind}`);
