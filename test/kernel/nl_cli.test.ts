@@ -45,7 +45,7 @@ function monitorOf(args: string[]): { proc: ReturnType<typeof spawn>; out: () =>
   const until = async (pred: (o: string, e: string) => boolean, what: string): Promise<void> => {
     const t0 = Date.now();
     while (!pred(out, err)) {
-      if (Date.now() - t0 > 20_000) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
+      if (Date.now() - t0 > 15_000) throw new Error(`${what} not seen; stdout: ${out}; stderr: ${err}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
