@@ -33,6 +33,12 @@ export function tcHandle(text: string): number {
   return ((parseInt(m[1] || '0', 16) << 16) | parseInt(m[2] || '0', 16)) >>> 0;
 }
 
+/**
+ * A 16-bit value in network byte order, as a number: what libnl's setters
+ * take for fields it stores as the kernel does (vlan and flower ethertypes).
+ */
+export const htons = (v: number): number => ((v & 0xff) << 8) | (v >> 8);
+
 const SCRATCH_BYTES = 4096;
 const encoder = new TextEncoder();
 
@@ -91,24 +97,51 @@ export class RequestBuilder {
     return new DataView(this.ctx.rt.memory.buffer).getUint32(this.ctx.scratch + 4 * i, true);
   }
 
+  /** `most` bytes of wasm memory valid until the request is built: in the scratch area while it lasts. */
+  private place(most: number): number {
+    if (this.textAt + most <= this.ctx.scratch + SCRATCH_BYTES) return this.textAt;
+    const at = this.x.malloc(most) >>> 0;
+    if (!at) throw invalid(this.what, 'out of memory', 5);
+    this.allocated.push(at);
+    return at;
+  }
+
   /** `text` as a C string valid until the request is built. */
   str(text: string): number {
     if (text.includes('\0')) throw invalid(this.what, `${JSON.stringify(text)} contains a NUL character`);
     // UTF-8 takes at most three bytes per UTF-16 unit.
     const most = 3 * text.length + 1;
-    let at: number;
-    if (this.textAt + most <= this.ctx.scratch + SCRATCH_BYTES) {
-      at = this.textAt;
-    } else {
-      at = this.x.malloc(most) >>> 0;
-      if (!at) throw invalid(this.what, 'out of memory', 5);
-      this.allocated.push(at);
-    }
+    const at = this.place(most);
     const mem = new Uint8Array(this.ctx.rt.memory.buffer);
     const { written } = encoder.encodeInto(text, mem.subarray(at, at + most - 1));
     mem[at + written] = 0;
     if (at === this.textAt) this.textAt += written + 1;
     return at;
+  }
+
+  /** A copy of `data` in wasm memory (a struct a libnl call takes by pointer), valid until the request is built. */
+  bytes(data: Uint8Array): number {
+    // Structs are read as such: 4-byte aligned.
+    const at = this.place(data.length + 3);
+    const aligned = (at + 3) & ~3;
+    new Uint8Array(this.ctx.rt.memory.buffer).set(data, aligned);
+    if (at === this.textAt) this.textAt = aligned + data.length;
+    return aligned;
+  }
+
+  /** The address bytes (network order) of an nl_addr. */
+  addrBytes(addr: number): Uint8Array {
+    const at = this.x.nl_addr_get_binary_addr(addr) >>> 0;
+    return new Uint8Array(this.ctx.rt.memory.buffer, at, this.x.nl_addr_get_len(addr)).slice();
+  }
+
+  /**
+   * An IPv4 address as the uint32_t libnl's tunnel setters take (the
+   * address's bytes in memory order, as in_addr_t holds them).
+   */
+  ipv4(text: string, field: string): number {
+    const b = this.addrBytes(this.addr(text, field, AF_INET));
+    return new DataView(b.buffer).getUint32(0, true);
   }
 
   /**
