@@ -2,7 +2,7 @@
  * What the client lists but does not change: generic netlink families
  * (genl/family) and sockets (idiag/idiag, inet_diag).
  */
-import { AF_INET, AF_INET6, NETLINK_GENERIC, NETLINK_INET_DIAG } from '../../libnl/generated/constants.js';
+import { AF_INET, NETLINK_GENERIC, NETLINK_INET_DIAG } from '../../libnl/generated/constants.js';
 import { kind } from '../registry.js';
 import { t } from '../schema.js';
 import type { GenlFamilyInfo, SocketInfo } from '../types.js';
@@ -41,7 +41,7 @@ export const socketKind = kind<SocketInfo, Record<never, never>, never, 'family'
     retrans: t.uint(), expires: t.uint(),
   },
   list: 'family',
-  familyInDump: true,
-  families: [AF_INET, AF_INET6],
-  dumpArgs: (o) => ({ arg1: o.family ?? AF_INET, arg2: o.states ?? ALL_STATES, flags: 0 }),
+  // libnl asks with inet_diag's old request (TCPDIAG_GETSOCK), for which the kernel ignores
+  // the family and answers every TCP socket: one dump, filtered by family here, not one per family.
+  dumpArgs: (o) => ({ arg1: AF_INET, arg2: o.states ?? ALL_STATES, flags: 0 }),
 });
