@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include <linux/fib_rules.h>
+#include <linux/if_bridge.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/cache.h>
@@ -33,6 +34,8 @@
 #include <netlink/route/nexthop.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/rule.h>
+#include <netlink/route/mdb.h>
+#include <netlink/route/netconf.h>
 #include <netlink/route/tc.h>
 #include <netlink/route/qdisc.h>
 #include <netlink/route/class.h>
@@ -321,6 +324,59 @@ static void export_rule(struct pd_writer *j, struct nl_object *obj)
 	}
 }
 
+/* --- bridge multicast database, per-device IP configuration ------------------- */
+
+static void export_mdb_entry(struct rtnl_mdb_entry *e, void *arg)
+{
+	struct pd_writer *j = arg;
+
+	pd_begin_object(j);
+	pd_kv_uint(j, "port", (uint32_t)rtnl_mdb_entry_get_ifindex(e));
+	pd_kv_addr(j, "group", rtnl_mdb_entry_get_addr(e));
+	pd_kv_uint(j, "vlan", (uint32_t)rtnl_mdb_entry_get_vid(e));
+	pd_kv_sym(j, "state", rtnl_mdb_entry_get_state(e) == MDB_PERMANENT ? "permanent" : "temp");
+	pd_end_object(j);
+}
+
+static void export_mdb(struct pd_writer *j, struct nl_object *obj)
+{
+	struct rtnl_mdb *m = (struct rtnl_mdb *)obj;
+
+	pd_kv_uint(j, "ifindex", rtnl_mdb_get_ifindex(m));
+	pd_key(j, "entries");
+	pd_begin_array(j);
+	rtnl_mdb_foreach_entry(m, export_mdb_entry, j);
+	pd_end_array(j);
+}
+
+static void export_netconf(struct pd_writer *j, struct nl_object *obj)
+{
+	/* Each getter fails when the kernel did not send that value. */
+	static const struct {
+		const char *name;
+		int (*get)(struct rtnl_netconf *, int *);
+	} values[] = {
+		{ "forwarding", rtnl_netconf_get_forwarding },
+		{ "rpFilter", rtnl_netconf_get_rp_filter },
+		{ "mcForwarding", rtnl_netconf_get_mc_forwarding },
+		{ "proxyNeigh", rtnl_netconf_get_proxy_neigh },
+		{ "ignoreRoutesWithLinkdown", rtnl_netconf_get_ignore_routes_linkdown },
+		{ "input", rtnl_netconf_get_input },
+	};
+	struct rtnl_netconf *nc = (struct rtnl_netconf *)obj;
+	size_t i;
+	int v;
+
+	if (rtnl_netconf_get_family(nc, &v) == 0)
+		pd_kv_int(j, "family", v);
+	if (rtnl_netconf_get_ifindex(nc, &v) == 0)
+		pd_kv_int(j, "ifindex", v);
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		if (values[i].get(nc, &v) == 0)
+			pd_kv_int(j, values[i].name, v);
+	}
+}
+
 /* --- traffic control --------------------------------------------------------- */
 
 static void export_tc(struct pd_writer *j, struct nl_object *obj)
@@ -557,6 +613,8 @@ static const struct {
 	{ "route/route", export_route },
 	{ "route/neigh", export_neigh },
 	{ "route/rule", export_rule },
+	{ "route/mdb", export_mdb },
+	{ "route/netconf", export_netconf },
 	{ "route/qdisc", export_qdisc },
 	{ "route/class", export_class },
 	{ "route/cls", export_cls },

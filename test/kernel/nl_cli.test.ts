@@ -174,6 +174,76 @@ describe.skipIf(!!kernelSkipReason)('nl, the command line', () => {
     expect(ipj(ns, 'link', 'show').map((l) => l.ifname).sort()).toEqual(['lo', 'v0', 'v1']);
   }));
 
+  it('fdb, mdb, netconf, xfrm, filter, conntrack, genl and socket: changes seen by iproute2, listings equal to its', () => withNetns('nl', (ns) => {
+    execFileSync('ip', ['-n', ns, 'link', 'add', 'br0', 'type', 'bridge']);
+    execFileSync('ip', ['-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+    execFileSync('ip', ['-n', ns, 'link', 'set', 'v0', 'master', 'br0']);
+    for (const dev of ['lo', 'br0', 'v0']) execFileSync('ip', ['-n', ns, 'link', 'set', dev, 'up']);
+    const bridgej = (...args: string[]): Json[] => JSON.parse(execFileSync('bridge', ['-n', ns, '-j', ...args], { encoding: 'utf8' }) || '[]') as Json[];
+
+    ok(ns, 'fdb', 'add', '02:00:00:00:00:aa', 'dev', 'v0', 'master', 'static');
+    expect(bridgej('fdb', 'show', 'dev', 'v0').find((e) => e.mac === '02:00:00:00:00:aa')).toMatchObject({ master: 'br0', state: 'static' });
+    const fdbRows = table(ok(ns, 'fdb', 'list', 'dev', 'v0'));
+    expect(fdbRows.map((r) => `${r.MAC} ${r.STATE}`).sort()).toEqual(bridgej('fdb', 'show', 'dev', 'v0').map((e) => `${String(e.mac)} ${String(e.state)}`).sort());
+    ok(ns, 'fdb', 'del', '02:00:00:00:00:aa', 'dev', 'v0', 'master');
+    expect(bridgej('fdb', 'show', 'dev', 'v0').some((e) => e.mac === '02:00:00:00:00:aa')).toBe(false);
+
+    ok(ns, 'mdb', 'add', 'dev', 'br0', 'port', 'v0', 'grp', '239.1.1.1', 'permanent');
+    expect(bridgej('mdb', 'show')[0].mdb).toEqual(expect.arrayContaining([expect.objectContaining({ port: 'v0', grp: '239.1.1.1', state: 'permanent' })]));
+    expect(table(ok(ns, 'mdb', 'list')).filter((r) => r.PORT === 'v0' && r.STATE === 'permanent').map((r) => r.GRP)).toEqual(['239.1.1.1']);
+    ok(ns, 'mdb', 'del', 'dev', 'br0', 'port', 'v0', 'grp', '239.1.1.1');
+    expect(JSON.stringify(bridgej('mdb', 'show'))).not.toContain('239.1.1.1');
+
+    execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.conf.v0.rp_filter=1']);
+    const netconf = table(ok(ns, '-4', 'netconf', 'list', 'dev', 'v0'));
+    const seen = ipj(ns, 'netconf', 'show', 'dev', 'v0').find((n) => n.family === 'inet') as Json;
+    expect(netconf).toEqual([expect.objectContaining({ DEV: 'v0', RP_FILTER: String(seen.rp_filter), FORWARDING: seen.forwarding ? 'on' : 'off' })]);
+
+    ok(ns, 'xfrm', 'policy', 'add', 'src', '10.0.0.1/32', 'dst', '10.0.0.2/32', 'dir', 'out', 'priority', '5',
+      'tmpl', 'src', '10.0.0.1', 'dst', '10.0.0.2', 'proto', 'esp', 'mode', 'tunnel', 'reqid', '7');
+    const policies = execFileSync('ip', ['-n', ns, 'xfrm', 'policy', 'show'], { encoding: 'utf8' });
+    expect(policies).toMatch(/src 10\.0\.0\.1\/32 dst 10\.0\.0\.2\/32\s+dir out priority 5[^]*tmpl src 10\.0\.0\.1 dst 10\.0\.0\.2\s+proto esp reqid 7 mode tunnel/);
+    expect(table(ok(ns, 'xfrm', 'policy', 'list'))).toEqual([expect.objectContaining({ SRC: '10.0.0.1', DST: '10.0.0.2', DIR: 'out', PRIORITY: '5' })]);
+    ok(ns, 'xfrm', 'policy', 'del', 'src', '10.0.0.1/32', 'dst', '10.0.0.2/32', 'dir', 'out');
+    expect(execFileSync('ip', ['-n', ns, 'xfrm', 'policy', 'show'], { encoding: 'utf8' })).toBe('');
+    // No ESP in this kernel: refused as `ip xfrm state add` is.
+    const sa = nl(ns, 'xfrm', 'state', 'add', 'src', '10.0.0.1', 'dst', '10.0.0.2', 'proto', 'esp', 'spi', '0x100', 'enc', 'cbc(aes)', `0x${'22'.repeat(16)}`);
+    expect(sa.status).toBe(1);
+    expect(sa.stderr).toMatch(/Requested type not found/);
+
+    ok(ns, 'qdisc', 'add', 'dev', 'v0', 'clsact');
+    ok(ns, 'filter', 'add', 'dev', 'v0', 'ingress', 'prio', '1', 'u32', 'match', 'ip', 'dst', '10.9.0.0/16');
+    const filters = JSON.parse(tc(ns, '-j', 'filter', 'show', 'dev', 'v0', 'ingress')) as Json[];
+    // u32's hash table, its bucket and the key node, as tc shows them (tc prints handles its own way: "800:" for 8000:).
+    expect(table(ok(ns, 'filter', 'list', 'dev', 'v0', 'ingress')).map((r) => `${r.KIND} ${r.PRIO} ${r.PROTOCOL}`))
+      .toEqual(filters.map((f) => `${String(f.kind)} ${String(f.pref)} ${String(f.protocol)}`));
+    ok(ns, 'filter', 'del', 'dev', 'v0', 'ingress', 'prio', '1');
+    expect(JSON.parse(tc(ns, '-j', 'filter', 'show', 'dev', 'v0', 'ingress'))).toEqual([]);
+    ok(ns, 'qdisc', 'del', 'dev', 'v0', 'clsact');
+    expect((JSON.parse(tc(ns, '-j', 'qdisc', 'show', 'dev', 'v0')) as Json[]).some((q) => q.kind === 'clsact')).toBe(false);
+
+    ok(ns, 'conntrack', 'add', 'proto', 'tcp', 'src', '10.0.0.1', 'dst', '10.0.0.2', 'sport', '1000', 'dport', '80', 'timeout', '60');
+    // The kernel's own account of it, /proc/net/nf_conntrack in the namespace.
+    const proc = execFileSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/nf_conntrack'], { encoding: 'utf8' });
+    expect(proc).toMatch(/tcp .*src=10\.0\.0\.1 dst=10\.0\.0\.2 sport=1000 dport=80/);
+    expect(table(ok(ns, 'conntrack', 'list'))).toEqual([expect.objectContaining({ PROTO: 'tcp', SRC: '10.0.0.1', DST: '10.0.0.2', SPORT: '1000', DPORT: '80' })]);
+    ok(ns, 'conntrack', 'del', 'proto', 'tcp', 'src', '10.0.0.1', 'dst', '10.0.0.2', 'sport', '1000', 'dport', '80');
+    expect(execFileSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/nf_conntrack'], { encoding: 'utf8' })).toBe('');
+
+    // genl ctrl list's families, by name and id.
+    const genlOut = execFileSync('ip', ['netns', 'exec', ns, 'genl', 'ctrl', 'list'], { encoding: 'utf8' });
+    const families = [...genlOut.matchAll(/^Name: (\S+)\s+ID: (0x[0-9a-f]+)/gm)].map((m) => `${m[2]} ${m[1]}`).sort();
+    expect(table(ok(ns, 'genl', 'list')).map((r) => `${r.ID} ${r.NAME}`).sort()).toEqual(families);
+
+    // ss's TCP sockets: a listener of the namespace's.
+    const listener = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', 'require("net").createServer().listen(7777, "127.0.0.1", () => console.log("up"))'],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise<void>((resolve) => listener.stdout.once('data', () => resolve())).then(() => {
+      const ss = execFileSync('ip', ['netns', 'exec', ns, 'ss', '-tanH'], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(/\s+/));
+      expect(table(ok(ns, 'socket', 'list')).map((r) => `${r.LOCAL} ${r.PEER}`).sort()).toEqual(ss.map((f) => `${f[3]} ${f[4]}`).sort());
+    }).finally(() => listener.kill());
+  }));
+
   it('monitor prints the link that `ip link add` makes, and stops on SIGINT', () => withNetns('nl', async (ns) => {
     const mon = monitorOf(['--netns', ns]);
     try {

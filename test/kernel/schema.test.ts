@@ -5,8 +5,9 @@
  * wasm/object_export.c writes and what the kind's descriptor, and through
  * its type the public interface, say must agree). The kernel here has no
  * xfrm SAs, so an SA comes from the fuzz corpus's synthetic dump, exported
- * by the same C code. A misspelt spec field is refused by name for every
- * request of every kind.
+ * by the same C code. (Netconf objects come with every namespace; bridge
+ * FDB and MDB entries and a clsact qdisc are added here.) A misspelt spec
+ * field is refused by name for every request of every kind.
  */
 import { readFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
@@ -93,7 +94,10 @@ describe.skipIf(!!kernelSkipReason)('exported objects of every kind, from the ke
     await client.classifiers.add({ dev: 'v0', parent: '1:', kind: 'u32', prio: 1, classid: '1:10', match: { dst: '10.1.0.0/16' } });
     await client.qdiscs.add({ dev: 'v1', parent: 'root', kind: 'tbf', options: { rate: 125000, burst: 10000, limit: 10000 } });
     await client.conntrack.add({ protocol: 'tcp', orig: { src: '10.0.0.1', dst: '10.0.0.2', srcPort: 1000, dstPort: 80 }, timeout: 60 });
-    sh(ns, 'ip', 'xfrm', 'policy', 'add', 'src', '10.0.0.1/32', 'dst', '10.0.0.2/32', 'dir', 'out', 'priority', '5');
+    await client.xfrm.sp.add({ dir: 'out', selector: { src: '10.0.0.1/32', dst: '10.0.0.2/32' }, priority: 5 });
+    await client.bridge.fdb.add({ dev: 'v0', lladdr: '02:00:00:00:00:0a', master: true, state: 'static' });
+    await client.bridge.mdb.add({ dev: 'br0', port: 'v0', group: '239.1.1.1', permanent: true });
+    await client.qdiscs.add({ dev: 'br0', parent: 'clsact', kind: 'clsact' });
     listener = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e',
       'require("net").createServer().listen(7777, "127.0.0.1", () => console.log("up"))'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((resolve) => listener?.stdout?.once('data', resolve));

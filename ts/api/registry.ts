@@ -107,6 +107,9 @@ export function kind<O, Specs = Record<never, never>, K = never, L extends ListS
   return <P extends string, M = Record<never, never>, E = Record<never, never>>(d: KindDescriptor<O, Specs, K, L, P, M, E>): KindDescriptor<O, Specs, K, L, P, M, E> => d;
 }
 
+/** The specs of a descriptor's requests, by operation ({ add: RouteSpec, ... }). */
+export type SpecsOf<D> = D extends KindDescriptor<infer _O, infer Specs, infer _K, infer _L, string, infer _M, infer _E> ? Specs : never;
+
 type Methods<Specs, M> = {
   [Op in keyof Specs]: Op extends keyof M ? M[Op] extends (...a: infer A) => unknown ? (...args: A) => Promise<void> : never
     : (spec: Specs[Op]) => Promise<void>;

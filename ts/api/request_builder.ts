@@ -33,6 +33,12 @@ export function tcHandle(text: string): number {
   return ((parseInt(m[1] || '0', 16) << 16) | parseInt(m[2] || '0', 16)) >>> 0;
 }
 
+/**
+ * A 16-bit value in network byte order, as a number: what libnl's setters
+ * take for fields it stores as the kernel does (vlan and flower ethertypes).
+ */
+export const htons = (v: number): number => ((v & 0xff) << 8) | (v >> 8);
+
 const SCRATCH_BYTES = 4096;
 const encoder = new TextEncoder();
 
@@ -91,18 +97,20 @@ export class RequestBuilder {
     return this.ctx.rt.view().getUint32(this.ctx.scratch + 4 * i, true);
   }
 
+  /** `most` bytes of wasm memory valid until the request is built: in the scratch area while it lasts. */
+  private place(most: number): number {
+    if (this.textAt + most <= this.ctx.scratch + SCRATCH_BYTES) return this.textAt;
+    const at = this.x.malloc(most) >>> 0;
+    if (!at) throw invalid(this.what, 'out of memory', 5);
+    this.allocated.push(at);
+    return at;
+  }
+
   /** `text` as a C string valid until the request is built. */
   str(text: string): number {
     // UTF-8 takes at most three bytes per UTF-16 unit.
     const most = 3 * text.length + 1;
-    let at: number;
-    if (this.textAt + most <= this.ctx.scratch + SCRATCH_BYTES) {
-      at = this.textAt;
-    } else {
-      at = this.x.malloc(most) >>> 0;
-      if (!at) throw invalid(this.what, 'out of memory', 5);
-      this.allocated.push(at);
-    }
+    const at = this.place(most);
     const mem = this.ctx.rt.bytes();
     // Specs are mostly addresses and names: ASCII, copied by hand, faster than
     // a call into the encoder for a dozen characters.
@@ -120,6 +128,31 @@ export class RequestBuilder {
     mem[at + n] = 0;
     if (at === this.textAt) this.textAt += n + 1;
     return at;
+  }
+
+  /** A copy of `data` in wasm memory (a struct a libnl call takes by pointer), valid until the request is built. */
+  bytes(data: Uint8Array): number {
+    // Structs are read as such: 4-byte aligned.
+    const at = this.place(data.length + 3);
+    const aligned = (at + 3) & ~3;
+    this.ctx.rt.bytes().set(data, aligned);
+    if (at === this.textAt) this.textAt = aligned + data.length;
+    return aligned;
+  }
+
+  /** The address bytes (network order) of an nl_addr. */
+  addrBytes(addr: number): Uint8Array {
+    const at = this.x.nl_addr_get_binary_addr(addr) >>> 0;
+    return this.ctx.rt.bytes().slice(at, at + this.x.nl_addr_get_len(addr));
+  }
+
+  /**
+   * An IPv4 address as the uint32_t libnl's tunnel setters take (the
+   * address's bytes in memory order, as in_addr_t holds them).
+   */
+  ipv4(text: string, field: string): number {
+    const b = this.addrBytes(this.addr(text, field, AF_INET));
+    return new DataView(b.buffer).getUint32(0, true);
   }
 
   /**

@@ -6,6 +6,8 @@
  * these interfaces; the tests keep wasm/object_export.c equal to the schemas.
  */
 import type { NlError } from '../libnl/nl_error.js';
+import type { KINDS } from './kinds/index.js';
+import type { SpecsOf } from './registry.js';
 
 export interface LinkStats {
   rxPackets: number; txPackets: number; rxBytes: number; txBytes: number;
@@ -212,6 +214,45 @@ export interface XfrmSp {
   dir: string; action: string; priority: number; index: number; flags: number; selector: XfrmSelector;
 }
 
+/**
+ * A bridge forwarding database entry (`bridge fdb`): libnl keeps them as
+ * neighbours of family AF_BRIDGE, with the MAC address in `lladdr`.
+ */
+export type FdbEntry = Neighbour;
+
+export interface MdbPort {
+  /** the port's ifindex */
+  port: number;
+  /** the multicast group ("239.1.1.1", "ff02::1:3") */
+  group?: string;
+  vlan: number;
+  /** "permanent" or "temp" (MDB_PERMANENT, MDB_TEMPORARY) */
+  state: string;
+}
+
+/** A bridge's multicast database (`bridge mdb`): its entries, one per port and group. */
+export interface Mdb {
+  /** the bridge's ifindex */
+  ifindex: number;
+  entries: MdbPort[];
+}
+
+/**
+ * Per-device IP configuration as RTM_GETNETCONF reports it (`ip netconf`):
+ * what the kernel says only; the values are sysctl's (0/1, rp_filter 0-2).
+ */
+export interface Netconf {
+  family: number;
+  /** the device's ifindex, or -1 (NETCONFA_IFINDEX_ALL, "all") or -2 (NETCONFA_IFINDEX_DEFAULT, "default") */
+  ifindex: number;
+  forwarding?: number;
+  rpFilter?: number;
+  mcForwarding?: number;
+  proxyNeigh?: number;
+  ignoreRoutesWithLinkdown?: number;
+  input?: number;
+}
+
 // --- what the client accepts ---------------------------------------------------------
 
 /** Selects objects: by equal fields, or with a predicate. */
@@ -236,7 +277,8 @@ export type LinkRef = string | number;
 
 export interface LinkSpec {
   name: string;
-  kind: 'bridge' | 'veth' | 'vxlan' | 'macvlan' | 'macvtap' | 'ifb' | 'tun' | 'tap' | string;
+  kind: 'bridge' | 'veth' | 'vxlan' | 'macvlan' | 'macvtap' | 'ifb' | 'tun' | 'tap' | 'dummy' | 'bond' | 'vlan' | 'vrf'
+    | 'ipip' | 'sit' | 'gre' | 'ipvlan' | 'geneve' | 'macsec' | string;
   mtu?: number;
   address?: string;
   up?: boolean;
@@ -248,6 +290,18 @@ export interface LinkSpec {
   vxlan?: { id: number; group?: string; local?: string; port?: number; device?: LinkRef; ttl?: number; learning?: boolean };
   /** macvlan, macvtap: the lower device and mode ("bridge", "private", "vepa", "passthru") */
   macvlan?: { link: LinkRef; mode?: string };
+  /** vlan: the lower device, the VLAN id and the protocol (default 802.1Q) */
+  vlan?: { link: LinkRef; id: number; protocol?: '802.1q' | '802.1ad' };
+  /** vrf: the routing table */
+  vrf?: { table: number };
+  /** ipip, sit, gre: IPv4 tunnel ends, the lower device, TTL and TOS */
+  tunnel?: { local?: string; remote?: string; link?: LinkRef; ttl?: number; tos?: number };
+  /** ipvlan: the lower device and mode */
+  ipvlan?: { link: LinkRef; mode?: 'l2' | 'l3' | 'l3s' };
+  /** geneve: the VNI, the remote end (IPv4 or IPv6) and TTL */
+  geneve?: { id: number; remote?: string; ttl?: number };
+  /** macsec: the lower device, the port and whether to encrypt */
+  macsec?: { link: LinkRef; port?: number; encrypt?: boolean };
 }
 
 export interface LinkChange {
@@ -315,6 +369,35 @@ export interface NeighbourSpec {
   state?: string;
 }
 
+/** A bridge FDB entry to add or delete, in `bridge fdb add`'s terms. */
+export interface FdbSpec {
+  dev: LinkRef;
+  /** the MAC address */
+  lladdr: string;
+  /** NTF_MASTER: the entry goes to the port's bridge. */
+  master?: boolean;
+  /** NTF_SELF: the entry goes to the device itself (the default when neither is given, as with `bridge fdb add`). */
+  self?: boolean;
+  /** As `bridge fdb add` takes it: "permanent" (the default), "static", "dynamic". */
+  state?: 'permanent' | 'static' | 'dynamic';
+  vlan?: number;
+  /** vxlan: the remote end's IP address */
+  dst?: string;
+}
+
+/** A bridge MDB entry to add or delete, in `bridge mdb add`'s terms. */
+export interface MdbSpec {
+  /** the bridge */
+  dev: LinkRef;
+  /** the bridge port */
+  port: LinkRef;
+  /** the IPv4 or IPv6 multicast group */
+  group: string;
+  /** MDB_PERMANENT; otherwise the entry ages out (MDB_TEMPORARY) */
+  permanent?: boolean;
+  vlan?: number;
+}
+
 export interface RuleSpec {
   family?: 'inet' | 'inet6';
   priority: number;
@@ -334,8 +417,12 @@ export interface QdiscSpec {
   /** "root", "ingress" or a class id ("1:10") */
   parent: string;
   handle?: string;
-  kind: 'htb' | 'tbf' | 'pfifo' | 'bfifo' | string;
-  /** htb: defaultClass; tbf: rate (bytes/s), burst (bytes), limit (bytes) or latency (µs); fifo: limit */
+  kind: 'htb' | 'tbf' | 'pfifo' | 'bfifo' | 'ingress' | 'clsact' | 'prio' | 'sfq' | 'fq_codel' | string;
+  /**
+   * htb: defaultClass; tbf: rate (bytes/s), burst (bytes), limit (bytes) or latency (µs); fifo: limit;
+   * prio: bands; sfq: quantum (bytes), perturb (s), limit (packets); fq_codel: limit (packets),
+   * target, interval (µs), flows, quantum (bytes), ecn (0/1)
+   */
   options?: Record<string, number | string>;
 }
 
@@ -348,17 +435,36 @@ export interface ClassSpec {
   options?: Record<string, number>;
 }
 
+/** A traffic control action, run on what a classifier matched. */
+export interface TcActionSpec {
+  kind: 'gact' | 'mirred' | 'skbedit';
+  /** What happens next (TC_ACT_*): "pass" (gact's default), "drop", "pipe", "stolen", "reclassify", "continue" */
+  verdict?: string;
+  /** mirred: "redirect" (default) or "mirror" the packet to `dev`'s egress */
+  mirred?: 'redirect' | 'mirror';
+  dev?: LinkRef;
+  /** skbedit: the priority and mark to set */
+  priority?: number;
+  mark?: number;
+}
+
 export interface ClassifierSpec {
   dev: LinkRef;
   parent: string;
-  kind: 'u32' | string;
+  kind: 'u32' | 'basic' | 'matchall' | 'fw' | 'flower' | string;
   prio?: number;
   /** "ip" (default), "ipv6", "all" */
   protocol?: string;
+  /** fw: the firewall mark it matches */
   handle?: string;
-  /** u32: classid and a match on the IPv4 destination/source prefix */
+  /** u32, basic, matchall, fw: the class of what matched */
   classid?: string;
+  /** u32, flower: a match on the IPv4 destination/source prefix */
   match?: { dst?: string; src?: string };
+  /** fw: the mask applied to the mark */
+  mask?: number;
+  /** u32, basic, matchall, flower: the actions run on what matched, in order */
+  actions?: TcActionSpec[];
 }
 
 export interface ConntrackSpec {
@@ -369,6 +475,71 @@ export interface ConntrackSpec {
   timeout?: number;
   mark?: number;
   zone?: number;
+}
+
+/** An xfrm selector: the traffic a policy or SA applies to. */
+export interface XfrmSelectorSpec {
+  /** "10.0.0.0/24"; both ends of one family */
+  src: string;
+  dst: string;
+  /** IP protocol number (6: TCP, 17: UDP); none: any */
+  protocol?: number;
+  srcPort?: number;
+  dstPort?: number;
+  dev?: LinkRef;
+}
+
+/** A template of a policy: which SA the matched traffic must go through. */
+export interface XfrmTemplateSpec {
+  /** the SA's tunnel ends (tunnel mode) */
+  src?: string;
+  dst?: string;
+  protocol: 'esp' | 'ah' | 'comp';
+  mode?: 'transport' | 'tunnel';
+  reqid?: number;
+  spi?: number;
+}
+
+export interface XfrmSpSpec {
+  dir: 'in' | 'out' | 'fwd';
+  selector: XfrmSelectorSpec;
+  /** "allow" (default) or "block" */
+  action?: 'allow' | 'block';
+  priority?: number;
+  index?: number;
+  templates?: XfrmTemplateSpec[];
+}
+
+/** An algorithm of an SA, with its key in hex ("0x0123..."), as `ip xfrm state` takes them. */
+export interface XfrmAlgorithmSpec {
+  name: string;
+  key: string;
+  /** auth: the truncated ICV length in bits; aead: the ICV length in bits */
+  bits?: number;
+}
+
+export interface XfrmSaSpec {
+  src: string;
+  dst: string;
+  protocol: 'esp' | 'ah' | 'comp';
+  spi: number;
+  mode?: 'transport' | 'tunnel';
+  reqid?: number;
+  replayWindow?: number;
+  selector?: XfrmSelectorSpec;
+  auth?: XfrmAlgorithmSpec;
+  crypt?: XfrmAlgorithmSpec;
+  aead?: XfrmAlgorithmSpec;
+}
+
+/**
+ * What names an SA: its destination, protocol and SPI (libnl's delete
+ * request has no source address: the kernel finds the SA by these three).
+ */
+export interface XfrmSaKey {
+  dst: string;
+  protocol: 'esp' | 'ah' | 'comp';
+  spi: number;
 }
 
 /** Object kinds a client lists and watches. */
@@ -401,18 +572,12 @@ export type WatchEvent = ChangeEvent | OverflowEvent;
 
 // --- batches -------------------------------------------------------------------------
 
-/** The specs each kind's requests take: the same as the client's per-kind methods. */
-export interface RequestSpecs {
-  link: { add: LinkSpec; change: LinkChangeSpec; delete: LinkDeleteSpec };
-  address: { add: AddressSpec; change: AddressSpec; delete: AddressSpec };
-  route: { add: RouteSpec; change: RouteSpec; delete: RouteSpec };
-  neighbour: { add: NeighbourSpec; change: NeighbourSpec; delete: NeighbourSpec };
-  rule: { add: RuleSpec; delete: RuleSpec };
-  qdisc: { add: QdiscSpec; change: QdiscSpec; delete: QdiscSpec };
-  class: { add: ClassSpec; change: ClassSpec; delete: ClassSpec };
-  classifier: { add: ClassifierSpec; change: ClassifierSpec; delete: ClassifierSpec };
-  conntrack: { add: ConntrackSpec; delete: ConntrackSpec };
-}
+/**
+ * The specs each kind's requests take, as the registry's descriptors declare
+ * them (the same as the client's per-kind methods): a kind added to the
+ * registry with requests can be batched without being named here.
+ */
+export type RequestSpecs = { [K in keyof typeof KINDS]: SpecsOf<(typeof KINDS)[K]> };
 
 /** One request of a batch. */
 export type BatchOp = {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * nl: links, addresses, routes, neighbours, rules and traffic control from
- * the command line, in the spirit of `ip` and `tc`, on the typed client
+ * nl: links, addresses, routes, neighbours, rules, traffic control, bridge
+ * tables, netconf, xfrm, conntrack, generic netlink and sockets from the
+ * command line, in the spirit of `ip`, `tc`, `bridge` and `ss`, on the typed client
  * (libnl in WebAssembly does the netlink work).
  *
  *   nl [--netns NAME|PATH|PID] [--json] [-4|-6] OBJECT [list|add|del|set] [ARGS...]
@@ -21,13 +22,14 @@ import { Args, UsageError } from './nl/args.js';
 import { runBatchFile } from './nl/batch.js';
 import { Context, type OutputOptions, type Verb } from './nl/context.js';
 import { monitor, monitorUsage } from './nl/monitor.js';
-import { kindNamed, OBJECTS } from './nl/objects.js';
+import { commandNamed, COMMANDS } from './nl/objects.js';
 import { useColour } from './nl/table.js';
 
 const USAGE = `usage: nl [OPTIONS] OBJECT [COMMAND] [ARGS...]
        nl [OPTIONS] monitor [KINDS...]
        nl [OPTIONS] [-force] -batch FILE|-
-OBJECT  := link | addr | route | neigh | rule | qdisc | class
+OBJECT  := link | addr | route | neigh | rule | qdisc | class | filter | fdb | mdb | netconf
+           | xfrm policy | xfrm state | conntrack | genl | socket
 COMMAND := list (show, ls; the default) | add | del (delete) | set (change, replace)
 OPTIONS := --netns NAME|PATH|PID   work in that network namespace (-n)
            --all-netns             a listing or monitor in every named namespace, each
@@ -101,11 +103,12 @@ function parseGlobal(argv: string[]): Command | 'help' | 'usage' {
 
 /** What a command line (without its options) does, checked before any client is opened. */
 function commandAction(words: string[], allNetns = false): (ctx: Context) => Promise<void> {
-  const [object, verbWord, ...rest] = words;
+  const [object] = words;
   if (object === 'monitor' || object === 'm') return (ctx) => monitor(ctx, new Args(words.slice(1), 'monitor'), allNetns);
-  const kind = kindNamed(object);
-  if (!kind) throw new UsageError(`unknown object "${object}" (link, addr, route, neigh, rule, qdisc, class, monitor)`);
-  const command = OBJECTS[kind];
+  const found = commandNamed(words);
+  if (!found) throw new UsageError(`unknown object "${object}" (${COMMANDS.map((c) => c.names[0]).join(', ')}, monitor)`);
+  const { command, used } = found;
+  const [verbWord, ...rest] = words.slice(used);
   const name = command.names[0];
   if (verbWord === 'help') return async () => { process.stdout.write(`${command.usage}\n`); };
   const verb = VERBS[verbWord ?? 'list'];
@@ -176,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const cmd = parseGlobal(argv);
     if (cmd === 'help' || cmd === 'usage') {
-      const text = `${USAGE}\n\n${Object.values(OBJECTS).map((o) => o.usage).join('\n\n')}\n\n${monitorUsage}\n`;
+      const text = `${USAGE}\n\n${COMMANDS.map((o) => o.usage).join('\n\n')}\n\n${monitorUsage}\n`;
       // Asked for: stdout; no object is a mistake.
       (cmd === 'help' ? process.stdout : process.stderr).write(text);
       return cmd === 'help' ? 0 : 2;

@@ -60,7 +60,7 @@ export function listScenarios(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
 }
 
-const ALLOWED = new Set(['ip', 'tc']);
+const ALLOWED = new Set(['ip', 'tc', 'bridge']);
 
 /**
  * IPv6 changes links by itself for a while after they come up: addresses
@@ -78,7 +78,7 @@ export function applyScenario(ns: string, scenario: Scenario): void {
   const q = spawnSync('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...QUIET], { encoding: 'utf8' });
   if (q.status !== 0) throw new Error(`scenario ${scenario.name}: sysctl in ${ns}: ${q.stderr.trim()}`);
   for (const cmd of scenario.setup) {
-    if (!ALLOWED.has(cmd[0])) throw new Error(`scenario ${scenario.name}: only ip and tc commands, not ${cmd[0]}`);
+    if (!ALLOWED.has(cmd[0])) throw new Error(`scenario ${scenario.name}: only ip, tc and bridge commands, not ${cmd[0]}`);
     const r = spawnSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`scenario ${scenario.name}: ${cmd.join(' ')}: ${r.stderr.trim()}`);
   }

@@ -1,12 +1,11 @@
 /**
  * What the client lists but does not change: generic netlink families
- * (genl/family), sockets (idiag/idiag, inet_diag) and IPsec state and
- * policies (xfrm/sa, xfrm/sp).
+ * (genl/family) and sockets (idiag/idiag, inet_diag).
  */
-import { AF_INET, AF_INET6, NETLINK_GENERIC, NETLINK_INET_DIAG, NETLINK_XFRM } from '../../libnl/generated/constants.js';
+import { AF_INET, NETLINK_GENERIC, NETLINK_INET_DIAG } from '../../libnl/generated/constants.js';
 import { kind } from '../registry.js';
-import { t, type SchemaFor } from '../schema.js';
-import type { GenlFamilyInfo, SocketInfo, XfrmSa, XfrmSelector, XfrmSp } from '../types.js';
+import { t } from '../schema.js';
+import type { GenlFamilyInfo, SocketInfo } from '../types.js';
 
 /** IDIAGNL_SS_ALL: every TCP state. */
 const ALL_STATES = 0xfff;
@@ -42,37 +41,7 @@ export const socketKind = kind<SocketInfo, Record<never, never>, never, 'family'
     retrans: t.uint(), expires: t.uint(),
   },
   list: 'family',
-  familyInDump: true,
-  families: [AF_INET, AF_INET6],
-  dumpArgs: (o) => ({ arg1: o.family ?? AF_INET, arg2: o.states ?? ALL_STATES, flags: 0 }),
-});
-
-const selector: SchemaFor<XfrmSelector> = {
-  family: t.opt(t.int()), src: t.opt(t.addr()), dst: t.opt(t.addr()), srcPort: t.opt(t.uint()), dstPort: t.opt(t.uint()),
-  protocol: t.opt(t.uint()), ifindex: t.opt(t.int()),
-};
-
-export const xfrmSaKind = kind<XfrmSa>()({
-  name: 'xfrm-sa',
-  property: 'xfrm.sa',
-  cacheType: 'xfrm/sa',
-  protocol: NETLINK_XFRM,
-  object: {
-    family: t.int(), src: t.opt(t.addr()), dst: t.opt(t.addr()), spi: t.uint(), protocol: t.uint(), mode: t.str(),
-    reqid: t.uint(), flags: t.uint(), replayWindow: t.uint(), selector: t.obj(selector),
-  },
-  list: 'plain',
-  dumpArgs: () => ({ arg1: 0, arg2: 0, flags: 0 }),
-});
-
-export const xfrmSpKind = kind<XfrmSp>()({
-  name: 'xfrm-sp',
-  property: 'xfrm.sp',
-  cacheType: 'xfrm/sp',
-  protocol: NETLINK_XFRM,
-  object: {
-    dir: t.str(), action: t.str(), priority: t.uint(), index: t.uint(), flags: t.uint(), selector: t.obj(selector),
-  },
-  list: 'plain',
-  dumpArgs: () => ({ arg1: 0, arg2: 0, flags: 0 }),
+  // libnl asks with inet_diag's old request (TCPDIAG_GETSOCK), for which the kernel ignores
+  // the family and answers every TCP socket: one dump, filtered by family here, not one per family.
+  dumpArgs: (o) => ({ arg1: AF_INET, arg2: o.states ?? ALL_STATES, flags: 0 }),
 });

@@ -7,6 +7,7 @@
 import { IFF_UP, NETLINK_ROUTE, NLE_OPNOTSUPP, NLM_F_CREATE, NLM_F_EXCL, RTM_NEWLINK, RTM_SETLINK } from '../../libnl/generated/constants.js';
 import { kind } from '../registry.js';
 import { decodeObject } from '../plain_data.js';
+import { applyKindOptions, linkOptions } from './link_info.js';
 import type { RequestBuilder } from '../request_builder.js';
 import { t, type SchemaFor } from '../schema.js';
 import type { Link, LinkChange, LinkChangeSpec, LinkDeleteSpec, LinkInfo, LinkRef, LinkSpec, LinkStats } from '../types.js';
@@ -39,11 +40,7 @@ const linkSpec: SchemaFor<LinkSpec> = {
   name: linkName, kind: t.str(), mtu: t.opt(mtu), address: t.opt(t.mac()), up: t.opt(t.bool()),
   master: t.opt(t.link()), txqlen: t.opt(t.uint()),
   peer: t.opt(t.obj<NonNullable<LinkSpec['peer']>>({ name: linkName, mtu: t.opt(mtu), address: t.opt(t.mac()) })),
-  vxlan: t.opt(t.obj<NonNullable<LinkSpec['vxlan']>>({
-    id: t.uint(0xffffff), group: t.opt(t.addr()), local: t.opt(t.addr()), port: t.opt(t.uint(65535)),
-    device: t.opt(t.link()), ttl: t.opt(t.uint(255)), learning: t.opt(t.bool()),
-  })),
-  macvlan: t.opt(t.obj<NonNullable<LinkSpec['macvlan']>>({ link: t.link(), mode: t.opt(t.str()) })),
+  ...linkOptions,
 };
 
 const changeSpec: SchemaFor<LinkChangeSpec> = {
@@ -87,23 +84,7 @@ function newLink(b: RequestBuilder, spec: LinkSpec): number {
   if (spec.address) x.rtnl_link_set_addr(link, b.mac(spec.address));
   if (spec.up) x.rtnl_link_set_flags(link, IFF_UP);
   if (spec.master !== undefined) x.rtnl_link_set_master(link, b.ifindex(spec.master, 'spec.master'));
-  if (spec.kind === 'vxlan') {
-    const v = spec.vxlan;
-    if (!v) throw b.invalid('spec.vxlan is required for a vxlan link (its id)');
-    b.check(x.rtnl_link_vxlan_set_id(link, v.id), 'spec.vxlan.id');
-    if (v.group) b.check(x.rtnl_link_vxlan_set_group(link, b.addr(v.group, 'spec.vxlan.group')), 'spec.vxlan.group');
-    if (v.local) b.check(x.rtnl_link_vxlan_set_local(link, b.addr(v.local, 'spec.vxlan.local')), 'spec.vxlan.local');
-    if (v.port !== undefined) b.check(x.rtnl_link_vxlan_set_port(link, v.port), 'spec.vxlan.port');
-    if (v.device !== undefined) b.check(x.rtnl_link_vxlan_set_link(link, b.ifindex(v.device, 'spec.vxlan.device')));
-    if (v.ttl !== undefined) b.check(x.rtnl_link_vxlan_set_ttl(link, v.ttl), 'spec.vxlan.ttl');
-    if (v.learning !== undefined) b.check(x.rtnl_link_vxlan_set_learning(link, v.learning ? 1 : 0));
-  } else if (spec.vxlan) throw b.invalid(`spec.vxlan is for vxlan links, not ${spec.kind}`);
-  if (spec.kind === 'macvlan' || spec.kind === 'macvtap') {
-    const m = spec.macvlan;
-    if (!m) throw b.invalid(`spec.macvlan.link is required for a ${spec.kind} link (its lower device)`);
-    x.rtnl_link_set_link(link, b.ifindex(m.link, 'spec.macvlan.link'));
-    if (m.mode) b.check(x.rtnl_link_macvlan_set_mode(link, b.named(x.rtnl_link_macvlan_str2mode, m.mode, 'spec.macvlan.mode', 'macvlan mode')));
-  } else if (spec.macvlan) throw b.invalid(`spec.macvlan is for macvlan and macvtap links, not ${spec.kind}`);
+  applyKindOptions(b, link, spec);
   if (spec.peer && spec.kind !== 'veth') throw b.invalid(`spec.peer is for veth links, not ${spec.kind}`);
   return link;
 }

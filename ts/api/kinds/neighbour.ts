@@ -13,7 +13,8 @@ import type { Neighbour, NeighbourSpec } from '../types.js';
 /** NL_CACHE_AF_ITER: bridge FDB entries too, as nl-neigh-list shows them. */
 const NL_CACHE_AF_ITER = 1;
 
-const object: SchemaFor<Neighbour> = {
+/** Also the FDB entries' (kinds/bridge.ts): libnl exports both as neighbours. */
+export const neighbourObject: SchemaFor<Neighbour> = {
   family: t.int(), ifindex: t.int(), dst: t.opt(t.addr()), lladdr: t.opt(t.str()), state: t.uint(),
   stateNames: t.names(), flags: t.uint(), flagNames: t.names(), vlan: t.opt(t.int()), master: t.opt(t.int()),
 };
@@ -43,7 +44,7 @@ export const neighbourKind = kind<Neighbour, { add: NeighbourSpec; change: Neigh
   property: 'neighbours',
   cacheType: 'route/neigh',
   protocol: NETLINK_ROUTE,
-  object,
+  object: neighbourObject,
   list: 'family',
   dumpArgs: () => ({ arg1: 0, arg2: 0, flags: NL_CACHE_AF_ITER }),
   requests: {

@@ -61,14 +61,18 @@ export class Context {
 
 export type Verb = 'list' | 'add' | 'del' | 'set';
 
-/** An object kind of the command line (`nl link ...`). */
-export interface ObjectCommand<T> {
-  /** The name first, then aliases. */
+/** An object of the command line (`nl link ...`, `nl xfrm policy ...`). */
+export interface Command {
+  /** The name first, then aliases (a name may be two words: "xfrm policy"). */
   names: readonly string[];
-  /** The client's name for the kind (for `nl monitor`). */
-  kind: Kind;
   /** Lines of `nl OBJECT help`. */
   usage: string;
-  columns: (names: LinkNames) => Column<T>[];
   verbs: Partial<Record<Verb, (ctx: Context, args: Args) => Promise<void>>>;
+}
+
+/** An object kind the client also watches: `nl monitor` shows its events with its listing's columns. */
+export interface ObjectCommand<T> extends Command {
+  /** The client's name for the kind (for `nl monitor`). */
+  kind: Kind;
+  columns: (names: LinkNames) => Column<T>[];
 }

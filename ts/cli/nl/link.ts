@@ -1,5 +1,5 @@
 /**
- * nl link: list, add (veth, bridge, vxlan, macvlan, ...), set, del, with
+ * nl link: list, add (veth, bridge, vxlan, macvlan, vlan, vrf, tunnels, ...), set, del, with
  * `ip link`'s words.
  */
 import type { Link, LinkChange, LinkSpec } from '../../api/types.js';
@@ -12,6 +12,10 @@ nl link add [name] NAME type KIND [mtu N] [address MAC] [txqlen N] [master DEV] 
             veth:    peer [name] NAME
             vxlan:   id VNI [group ADDR] [local ADDR] [dstport N] [dev DEV] [ttl N] [learning|nolearning]
             macvlan, macvtap: link DEV [mode bridge|private|vepa|passthru]
+            vlan:    link DEV id N [protocol 802.1Q|802.1ad]        vrf: table N
+            ipip, sit, gre: [remote ADDR] [local ADDR] [dev DEV] [ttl N] [tos N]
+            ipvlan:  link DEV [mode l2|l3|l3s]     geneve: id VNI [remote ADDR] [ttl N]
+            macsec:  link DEV [port N] [encrypt on|off]     dummy, bond, bridge, ifb: nothing more
 nl link set [dev] NAME [up|down] [mtu N] [name NEW] [address MAC] [txqlen N] [master DEV|nomaster] [alias TEXT]
 nl link del [dev] NAME`;
 
@@ -41,16 +45,42 @@ async function list(ctx: Context, args: Args): Promise<void> {
     link.columns);
 }
 
+/** A kind's words after "type KIND", as `ip link add` takes them. */
+type KindWords = Partial<Record<'id' | 'group' | 'remote' | 'local' | 'port' | 'ttl' | 'tos' | 'learning' | 'link' | 'mode'
+  | 'protocol' | 'table' | 'encrypt', string | number | boolean>>;
+
+/** Each kind's options made from its words; a word a kind does not take is refused. */
+const KIND_OPTIONS: Record<string, { words: readonly (keyof KindWords)[]; make: (w: KindWords) => Partial<LinkSpec> }> = {
+  vxlan: { words: ['id', 'group', 'remote', 'local', 'port', 'ttl', 'learning', 'link'], make: (w) => ({ vxlan: {
+    id: w.id as number, group: (w.group ?? w.remote) as string | undefined, local: w.local as string | undefined,
+    port: w.port as number | undefined, device: w.link as string | undefined, ttl: w.ttl as number | undefined,
+    learning: w.learning as boolean | undefined } }) },
+  macvlan: { words: ['link', 'mode'], make: (w) => ({ macvlan: { link: w.link as string, mode: w.mode as string | undefined } }) },
+  macvtap: { words: ['link', 'mode'], make: (w) => ({ macvlan: { link: w.link as string, mode: w.mode as string | undefined } }) },
+  vlan: { words: ['link', 'id', 'protocol'], make: (w) => ({ vlan: {
+    link: w.link as string, id: w.id as number, protocol: (w.protocol as string | undefined)?.toLowerCase() as '802.1q' | undefined } }) },
+  vrf: { words: ['table'], make: (w) => ({ vrf: { table: w.table as number } }) },
+  ipvlan: { words: ['link', 'mode'], make: (w) => ({ ipvlan: { link: w.link as string, mode: w.mode as 'l2' | undefined } }) },
+  geneve: { words: ['id', 'remote', 'ttl'], make: (w) => ({ geneve: { id: w.id as number, remote: w.remote as string | undefined, ttl: w.ttl as number | undefined } }) },
+  macsec: { words: ['link', 'port', 'encrypt'], make: (w) => ({ macsec: { link: w.link as string, port: w.port as number | undefined, encrypt: w.encrypt as boolean | undefined } }) },
+  ...Object.fromEntries(['ipip', 'sit', 'gre'].map((k) => [k, { words: ['local', 'remote', 'link', 'ttl', 'tos'] as const, make: (w: KindWords) => ({ tunnel: {
+    local: w.local as string | undefined, remote: w.remote as string | undefined, link: w.link as string | undefined,
+    ttl: w.ttl as number | undefined, tos: w.tos as number | undefined } }) }])),
+};
+
+/** Drops the fields left undefined, so that the client's schema sees only what was typed. */
+function defined<T extends object>(o: T): T {
+  return JSON.parse(JSON.stringify(o)) as T;
+}
+
 async function add(ctx: Context, args: Args): Promise<void> {
   const spec: Partial<LinkSpec> = {};
-  const vxlan: Partial<NonNullable<LinkSpec['vxlan']>> = {};
-  let lower: string | undefined;
-  let mode: string | undefined;
+  const words: KindWords = {};
   for (let w = args.next(); w !== undefined; w = args.next()) {
     switch (w) {
       case 'name': spec.name = args.value(w); break;
-      // "dev" names the new link, unless it has a name: then the lower device (vxlan's "dev").
-      case 'dev': if (spec.name === undefined) spec.name = args.value(w); else lower = args.value(w); break;
+      // "dev" names the new link, unless it has a name: then the lower device (vxlan's and the tunnels' "dev").
+      case 'dev': if (spec.name === undefined) spec.name = args.value(w); else words.link = args.value(w); break;
       case 'type': spec.kind = args.value(w); break;
       case 'mtu': spec.mtu = args.uint(w); break;
       case 'address': spec.address = args.value(w); break;
@@ -58,15 +88,19 @@ async function add(ctx: Context, args: Args): Promise<void> {
       case 'master': spec.master = args.value(w); break;
       case 'up': spec.up = true; break;
       case 'peer': args.take('name'); spec.peer = { name: args.value(w) }; break;
-      case 'id': case 'vni': vxlan.id = args.uint(w); break;
-      case 'group': case 'remote': vxlan.group = args.value(w); break;
-      case 'local': vxlan.local = args.value(w); break;
-      case 'dstport': case 'port': vxlan.port = args.uint(w); break;
-      case 'ttl': vxlan.ttl = args.uint(w); break;
-      case 'learning': vxlan.learning = true; break;
-      case 'nolearning': vxlan.learning = false; break;
-      case 'link': lower = args.value(w); break;
-      case 'mode': mode = args.value(w); break;
+      case 'id': case 'vni': words.id = args.uint(w); break;
+      case 'group': words.group = args.value(w); break;
+      case 'remote': words.remote = args.value(w); break;
+      case 'local': words.local = args.value(w); break;
+      case 'dstport': case 'port': words.port = args.uint(w); break;
+      case 'ttl': words.ttl = args.uint(w); break;
+      case 'tos': words.tos = args.uint(w); break;
+      case 'learning': words.learning = true; break;
+      case 'nolearning': words.learning = false; break;
+      case 'link': words.link = args.value(w); break;
+      case 'mode': case 'protocol': words[w] = args.value(w); break;
+      case 'table': words.table = args.uint(w); break;
+      case 'encrypt': words.encrypt = args.value(w) === 'on'; break;
       default:
         if (spec.name === undefined) spec.name = w;
         else args.unknown(w);
@@ -75,13 +109,11 @@ async function add(ctx: Context, args: Args): Promise<void> {
   const name = args.need(spec.name, 'a name');
   const kind = args.need(spec.kind, '"type KIND"');
   if (spec.peer && kind !== 'veth') throw new UsageError(`${args.what}: "peer" is for veth links`);
-  if (kind === 'vxlan') {
-    spec.vxlan = { ...vxlan, id: args.need(vxlan.id, 'a vxlan "id"'), device: lower };
-  } else if (Object.keys(vxlan).length) {
-    throw new UsageError(`${args.what}: ${Object.keys(vxlan).join(', ')} ${Object.keys(vxlan).length > 1 ? 'are' : 'is'} for vxlan links`);
-  }
-  if (kind === 'macvlan' || kind === 'macvtap') spec.macvlan = { link: args.need(lower, '"link DEV" (the lower device)'), mode };
-  await ctx.client.links.add({ ...spec, name, kind });
+  const options = KIND_OPTIONS[kind];
+  const stray = Object.keys(words).filter((w) => !options?.words.includes(w as keyof KindWords));
+  if (stray.length) throw new UsageError(`${args.what}: ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} not for ${kind} links`);
+  // What the kind requires (a VNI, a lower device) the client names when it is missing.
+  await ctx.client.links.add({ ...spec, name, kind, ...(options ? defined(options.make(words)) : {}) });
 }
 
 async function set(ctx: Context, args: Args): Promise<void> {

@@ -13,9 +13,12 @@ const qdiscUsage = `nl qdisc list [dev DEV]
 nl qdisc add dev DEV root|ingress|parent ID [handle ID] KIND [OPTIONS]
     htb [default MINOR]     (the default class's minor, hex: 10 for 1:10)
     tbf rate RATE burst SIZE [limit SIZE | latency TIME]
-    pfifo [limit PACKETS]   bfifo [limit SIZE]
+    pfifo [limit PACKETS]   bfifo [limit SIZE]   prio [bands N]
+    sfq [quantum SIZE] [perturb TIME] [limit PACKETS]
+    fq_codel [limit PACKETS] [flows N] [quantum SIZE] [target TIME] [interval TIME] [ecn|noecn]
+nl qdisc add dev DEV ingress | clsact
 nl qdisc set ...   (as add; changes the qdisc's options)
-nl qdisc del dev DEV root|ingress|parent ID [handle ID]`;
+nl qdisc del dev DEV root|ingress|clsact|parent ID [handle ID]`;
 
 const classUsage = `nl class list [dev DEV]
 nl class add dev DEV parent ID classid ID htb rate RATE [ceil RATE] [prio N] [quantum SIZE]
@@ -56,7 +59,13 @@ function kindOptions(kind: string, args: Args): Record<string, string | number> 
       case 'tbf burst': case 'tbf buffer': case 'tbf maxburst': o.burst = parseSize(args.value(w), `${what} ${w}`); break;
       case 'tbf limit': case 'bfifo limit': case 'htb quantum': o[w] = parseSize(args.value(w), `${what} ${w}`); break;
       case 'tbf latency': o.latency = parseTime(args.value(w), `${what} ${w}`); break;
-      case 'pfifo limit': case 'htb prio': o[w] = args.uint(w); break;
+      case 'pfifo limit': case 'htb prio': case 'prio bands': case 'sfq limit': case 'fq_codel limit': case 'fq_codel flows':
+        o[w] = args.uint(w); break;
+      case 'sfq perturb': o[w] = Math.round(parseTime(args.value(w), `${what} ${w}`) / 1e6); break;
+      case 'sfq quantum': case 'fq_codel quantum': o[w] = parseSize(args.value(w), `${what} ${w}`); break;
+      case 'fq_codel target': case 'fq_codel interval': o[w] = parseTime(args.value(w), `${what} ${w}`); break;
+      case 'fq_codel ecn': o.ecn = 1; break;
+      case 'fq_codel noecn': o.ecn = 0; break;
       default: throw new UsageError(`${what}: unexpected "${w}"`);
     }
   }
@@ -74,7 +83,7 @@ function tcWords(args: Args): TcWords {
   for (let w = args.next(); w !== undefined; w = args.next()) {
     switch (w) {
       case 'dev': t.dev = args.value(w); break;
-      case 'root': case 'ingress': t.parent = w; break;
+      case 'root': case 'ingress': case 'clsact': t.parent = w; break;
       case 'parent': t.parent = args.value(w); break;
       case 'handle': t.handle = args.value(w); break;
       case 'classid': t.classid = args.value(w); break;
@@ -89,8 +98,10 @@ function tcWords(args: Args): TcWords {
 function qdiscSpec(args: Args): QdiscSpec {
   const t = tcWords(args);
   if (t.classid !== undefined) args.unknown('classid');
-  return { dev: args.need(t.dev, '"dev DEV"'), parent: args.need(t.parent, '"root", "ingress" or "parent ID"'),
-    handle: t.handle, kind: args.need(t.kind, 'a qdisc kind (htb, tbf, pfifo, ...)'), options: t.options };
+  // "ingress" and "clsact" name both the qdisc and where it goes, as with tc.
+  const kind = t.kind ?? (t.parent === 'ingress' || t.parent === 'clsact' ? t.parent : undefined);
+  return { dev: args.need(t.dev, '"dev DEV"'), parent: args.need(t.parent, '"root", "ingress", "clsact" or "parent ID"'),
+    handle: t.handle, kind: args.need(kind, 'a qdisc kind (htb, tbf, pfifo, ...)'), options: t.options };
 }
 
 function classSpec(args: Args): ClassSpec {
@@ -124,7 +135,10 @@ export const qdisc: ObjectCommand<Qdisc> = {
     set: (ctx, args) => ctx.client.qdiscs.change(qdiscSpec(args)),
     del: async (ctx, args) => {
       const t = tcWords(args);
-      const key = { dev: args.need(t.dev, '"dev DEV"'), parent: args.need(t.parent, '"root", "ingress" or "parent ID"'), handle: t.handle };
+      const parent = args.need(t.parent, '"root", "ingress", "clsact" or "parent ID"');
+      // The kernel gives the ingress hook's qdiscs the handle ffff: (and libnl names their parent "ingress").
+      const handle = t.handle ?? (parent === 'ingress' || parent === 'clsact' ? 'ffff:' : undefined);
+      const key = { dev: args.need(t.dev, '"dev DEV"'), parent, handle };
       // The kind need not be typed: it is the qdisc's.
       const found = await ctx.client.qdiscs.get(key);
       await ctx.client.qdiscs.delete({ ...key, handle: found.handle, kind: found.kind ?? '' });
