@@ -11,8 +11,8 @@
  *    host translates to its own layouts; nothing here is x86_64-shaped.
  *  - a socket is named by the host's handle (a small non-negative integer the
  *    host chose in nlhost.sock_open), not by the instance's libc fd.
- *  - failure is a negative return value, -errno in *Linux* numbering; the
- *    caller (socket_calls.c) converts it to this libc's errno numbering.
+ *  - failure is a negative return value, -errno in Linux numbering, which
+ *    is also this libc's (vendor/emscripten/linux_errno_sysroot.py).
  */
 #ifndef NLWASM_NLHOST_H
 #define NLWASM_NLHOST_H

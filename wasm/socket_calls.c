@@ -24,8 +24,12 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
-#include "linux_errno.h"
 #include "nlhost.h"
+
+/* The host reports failures as -errno in Linux numbering, and this libc must
+ * number errno the same way (vendor/emscripten/linux_errno_sysroot.py). */
+_Static_assert(ENOENT == 2 && EEXIST == 17 && EAGAIN == 11 && EINVAL == 22 && ENOBUFS == 105,
+	       "compiled against emscripten's WASI errno numbers: run vendor/bootstrap.sh");
 
 /* emscripten's own syscall entry points, used for descriptors that are not
  * sockets (files). Their results are -errno in this libc's numbering. */
@@ -64,21 +68,27 @@ static int remember_socket(int fd, int32_t handle)
 	return 0;
 }
 
-/* Host results are -errno (Linux numbering) on failure. */
+/* Host results are -errno on failure. */
 static long host_result(long r)
 {
 	if (r < 0) {
-		errno = nl_errno_from_linux((int)-r);
+		errno = (int)-r;
 		return -1;
 	}
 	return r;
 }
 
-#define SOCKET_HANDLE_OR_FAIL(fd, h)                 \
-	int32_t h = host_handle(fd);                 \
-	if (h < 0) {                                 \
-		errno = (fd) < 0 ? EBADF : ENOTSOCK; \
-		return -1;                           \
+/* What a socket call on a descriptor that is not a socket fails with. */
+static int not_a_socket(int fd)
+{
+	return fd < 0 || __syscall_fcntl64(fd, F_GETFD) < 0 ? EBADF : ENOTSOCK;
+}
+
+#define SOCKET_HANDLE_OR_FAIL(fd, h)         \
+	int32_t h = host_handle(fd);         \
+	if (h < 0) {                         \
+		errno = not_a_socket(fd);    \
+		return -1;                   \
 	}
 
 /* --- creation and teardown ------------------------------------------------- */

@@ -12,6 +12,8 @@ import { buildDir } from '../host/paths.js';
 export interface CcConfig {
   target: 'wasm' | 'native';
   compiler: string;
+  /** Environment the compiler needs (wasm: the config of build/emscripten). */
+  env: Record<string, string>;
   cflags: string[];
   archives: string[];
   linkFlags: string[];
@@ -29,7 +31,7 @@ export function ccConfig(target: 'wasm' | 'native', checked = false): CcConfig {
 function build(cfg: CcConfig, sources: string[], extra: string[], out: string): number {
   const args = [...cfg.cflags, ...extra, ...sources, '-o', out,
     '-Wl,--whole-archive', ...cfg.archives, '-Wl,--no-whole-archive', ...cfg.linkFlags];
-  const env = { ...process.env, NODE_PATH: process.env.NODE_PATH ?? '/usr/share/nodejs' };
+  const env = { ...process.env, NODE_PATH: process.env.NODE_PATH ?? '/usr/share/nodejs', ...cfg.env };
   const r = spawnSync(cfg.compiler, args, { stdio: 'inherit', env });
   return r.status ?? 1;
 }

@@ -8,9 +8,9 @@
  *
  * Signatures follow emscripten's legalized ABI: 64-bit values arrive as two
  * i32 halves, `__syscall_*` return -errno, WASI calls return errno, all in
- * WASI numbering.
+ * Linux numbering, as the instance's libc numbers errno (errno.ts).
  */
-import { WasiErrno } from './wasi_errno.js';
+import { Errno } from './errno.js';
 import type { FileTable } from './files.js';
 import { ProcessExit, WasmTrap } from './errors.js';
 import { strftime, writeTm, readTm, tmToEpochUTC } from './time_format.js';
@@ -78,14 +78,14 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       const v = view();
       const base = v.getUint32(iov + i * 8, true);
       const len = v.getUint32(iov + i * 8 + 4, true);
-      if (base + len > mem().byteLength) return WasiErrno.FAULT;
+      if (base + len > mem().byteLength) return Errno.EFAULT;
       const n = op(new Uint8Array(mem(), base, len));
       if (n < 0) return -n;
       total += n;
       if (n < len) break;
     }
     view().setUint32(pnum, total, true);
-    return WasiErrno.SUCCESS;
+    return 0;
   };
 
   // struct timespec is (i32 sec, i32 nsec) in wasm32.
@@ -254,7 +254,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       if (pos < 0) return -pos;
       view().setUint32(newOffset, pos >>> 0, true);
       view().setUint32(newOffset + 4, Math.floor(pos / 4294967296), true);
-      return WasiErrno.SUCCESS;
+      return 0;
     }) as unknown as ImportFn,
     fd_fdstat_get: (fd, buf) => {
       const type = files.fileType(fd);
@@ -262,13 +262,13 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       const v = view();
       for (let i = 0; i < 24; i += 4) v.setUint32(buf + i, 0, true);
       v.setUint8(buf, type);
-      return WasiErrno.SUCCESS;
+      return 0;
     },
     environ_sizes_get: (pcount, psize) => {
       const strs = envStrings();
       view().setUint32(pcount, strs.length, true);
       view().setUint32(psize, strs.reduce((n, s) => n + s.length, 0), true);
-      return WasiErrno.SUCCESS;
+      return 0;
     },
     environ_get: (environ, buf) => {
       let p = buf;
@@ -277,7 +277,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
         u8().set(s, p);
         p += s.length;
       });
-      return WasiErrno.SUCCESS;
+      return 0;
     },
     // (clock, precision as i64 or two i32 halves, out): see fd_seek.
     clock_time_get: ((...a: Array<number | bigint>) => {
@@ -285,7 +285,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       const out = (typeof a[1] === 'bigint' ? a[2] : a[3]) as number;
       const ns = clockId === 0 ? BigInt(Date.now()) * 1000000n : process.hrtime.bigint();
       view().setBigUint64(out, ns, true);
-      return WasiErrno.SUCCESS;
+      return 0;
     }) as unknown as ImportFn,
     proc_exit: (status) => {
       throw new ProcessExit(status);

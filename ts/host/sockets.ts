@@ -5,7 +5,7 @@
  * The instance names sockets by handles that only this table gives out, so it
  * cannot reach descriptors it did not create. Only AF_NETLINK sockets exist;
  * a policy can narrow the protocols and refuse requests that change kernel
- * state. Results are -errno in Linux numbering.
+ * state. Results are -errno (errno.ts).
  */
 import { nativeHost, type NativeHost } from './native.js';
 import {
@@ -14,13 +14,7 @@ import {
   NATIVE_TIMEVAL_SIZE, WASM32_TIMEVAL_SIZE,
 } from './msghdr.js';
 import { isStateChangingRequest } from './request_policy.js';
-
-/** Linux errno values the host produces itself. */
-export const LinuxErrno = {
-  EPERM: 1, EBADF: 9, EAGAIN: 11, EFAULT: 14, EINVAL: 22, EMFILE: 24,
-  ENOPROTOOPT: 92, EPROTONOSUPPORT: 93, ESOCKTNOSUPPORT: 94, EAFNOSUPPORT: 97,
-  ECANCELED: 125,
-} as const;
+import { Errno } from './errno.js';
 
 const AF_NETLINK = 16;
 const SOCK_DGRAM = 2;
@@ -120,7 +114,7 @@ export class SocketTable {
   sleep(ms: number): void {
     for (;;) {
       const r = this.native.poll(new Uint8Array(0), ms, this.opts.wakeFd);
-      if (r !== -LinuxErrno.ECANCELED) return;
+      if (r !== -Errno.ECANCELED) return;
       const stop = this.opts.onWake();
       this.native.wakeupReset(this.opts.wakeFd);
       if (stop) return;
@@ -153,20 +147,20 @@ export class SocketTable {
     const interruptible = (call: () => number): number => {
       for (;;) {
         const r = call();
-        if (r !== -LinuxErrno.ECANCELED) return r;
+        if (r !== -Errno.ECANCELED) return r;
         const stop = this.opts.onWake();
         native.wakeupReset(this.opts.wakeFd);
-        if (stop) return -LinuxErrno.EAGAIN;
+        if (stop) return -Errno.EAGAIN;
       }
     };
 
     return {
       sock_open: (domain, type, protocol) => {
-        if (domain !== AF_NETLINK) return -LinuxErrno.EAFNOSUPPORT;
+        if (domain !== AF_NETLINK) return -Errno.EAFNOSUPPORT;
         const kind = type & SOCK_TYPE_MASK;
-        if (kind !== SOCK_RAW && kind !== SOCK_DGRAM) return -LinuxErrno.ESOCKTNOSUPPORT;
+        if (kind !== SOCK_RAW && kind !== SOCK_DGRAM) return -Errno.ESOCKTNOSUPPORT;
         const allowed = this.opts.policy?.protocols;
-        if (allowed && !allowed.includes(protocol)) return -LinuxErrno.EPROTONOSUPPORT;
+        if (allowed && !allowed.includes(protocol)) return -Errno.EPROTONOSUPPORT;
         const fd = native.socket(domain, type | SOCK_CLOEXEC, protocol, this.netnsFd);
         if (fd < 0) return fd;
         if (this.opts.readAhead && native.readAhead) {
@@ -183,31 +177,31 @@ export class SocketTable {
 
       sock_close: (h) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         this.sockets.delete(h);
         return native.close(s.fd);
       },
 
       sock_bind: (h, addr, len) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         const a = bytes(addr, len);
-        return a ? native.bind(s.fd, a) : -LinuxErrno.EFAULT;
+        return a ? native.bind(s.fd, a) : -Errno.EFAULT;
       },
 
       sock_connect: (h, addr, len) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         const a = bytes(addr, len);
-        return a ? native.connect(s.fd, a) : -LinuxErrno.EFAULT;
+        return a ? native.connect(s.fd, a) : -Errno.EFAULT;
       },
 
       sock_getsockname: (h, addr, lenPtr) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(lenPtr, 4)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(lenPtr, 4)) return -Errno.EFAULT;
         const a = bytes(addr, view().getUint32(lenPtr, true));
-        if (!a) return -LinuxErrno.EFAULT;
+        if (!a) return -Errno.EFAULT;
         const r = native.getsockname(s.fd, a);
         if (r < 0) return r;
         view().setUint32(lenPtr, r, true);
@@ -216,11 +210,11 @@ export class SocketTable {
 
       sock_getsockopt: (h, level, name, valPtr, lenPtr) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(lenPtr, 4)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(lenPtr, 4)) return -Errno.EFAULT;
         const len = view().getUint32(lenPtr, true);
         if (level === SOL_SOCKET && (name === SO_RCVTIMEO_OLD || name === SO_SNDTIMEO_OLD)) {
-          if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -LinuxErrno.EINVAL;
+          if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -Errno.EINVAL;
           const tv = new Uint8Array(NATIVE_TIMEVAL_SIZE);
           const r = native.getsockopt(s.fd, level, name, tv);
           if (r < 0) return r;
@@ -229,7 +223,7 @@ export class SocketTable {
           return 0;
         }
         const v = bytes(valPtr, len);
-        if (!v) return -LinuxErrno.EFAULT;
+        if (!v) return -Errno.EFAULT;
         const r = native.getsockopt(s.fd, level, name, v);
         if (r < 0) return r;
         view().setUint32(lenPtr, r, true);
@@ -238,34 +232,34 @@ export class SocketTable {
 
       sock_setsockopt: (h, level, name, valPtr, len) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         if (level === SOL_SOCKET) {
           if (name === SO_ATTACH_FILTER || name === SO_ATTACH_BPF ||
             name === SO_ATTACH_REUSEPORT_CBPF || name === SO_ATTACH_REUSEPORT_EBPF) {
             // These carry pointers or descriptors of the wasm side's world.
-            return -LinuxErrno.ENOPROTOOPT;
+            return -Errno.ENOPROTOOPT;
           }
           if (name === SO_RCVTIMEO_OLD || name === SO_SNDTIMEO_OLD) {
-            if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -LinuxErrno.EINVAL;
+            if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -Errno.EINVAL;
             const r = native.setsockopt(s.fd, level, name, timevalToNative(view(), valPtr));
             if (r === 0 && name === SO_RCVTIMEO_OLD) s.recvTimeoutMs = timevalToTimeoutMs(view(), valPtr);
             return r;
           }
         }
         const v = bytes(valPtr, len);
-        return v ? native.setsockopt(s.fd, level, name, v) : -LinuxErrno.EFAULT;
+        return v ? native.setsockopt(s.fd, level, name, v) : -Errno.EFAULT;
       },
 
       sock_sendto: (h, buf, len, flags, addr, addrlen) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(buf, len)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(buf, len)) return -Errno.EFAULT;
         const name = addr ? bytes(addr, addrlen) : null;
-        if (addr && !name) return -LinuxErrno.EFAULT;
+        if (addr && !name) return -Errno.EFAULT;
         const iov = this.iovScratch;
         iov[0] = buf >>> 0;
         iov[1] = len >>> 0;
-        if (this.refused(s, memory(), iov, 1)) return -LinuxErrno.EPERM;
+        if (this.refused(s, memory(), iov, 1)) return -Errno.EPERM;
         const r = native.sendmsg(s.fd, memory().buffer, iov, 1, name, null, flags);
         this.traced('send', s, memory(), iov, 1, r);
         return r;
@@ -273,13 +267,13 @@ export class SocketTable {
 
       sock_recvfrom: (h, buf, len, flags, addr, addrlenPtr) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(buf, len)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(buf, len)) return -Errno.EFAULT;
         let name: Uint8Array | null = null;
         if (addr) {
-          if (!inBounds(addrlenPtr, 4)) return -LinuxErrno.EFAULT;
+          if (!inBounds(addrlenPtr, 4)) return -Errno.EFAULT;
           name = bytes(addr, view().getUint32(addrlenPtr, true));
-          if (!name) return -LinuxErrno.EFAULT;
+          if (!name) return -Errno.EFAULT;
         }
         const iov = this.iovScratch;
         const out = this.recvResult;
@@ -298,23 +292,23 @@ export class SocketTable {
 
       sock_sendmsg: (h, msgPtr, flags) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(msgPtr, 28)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(msgPtr, 28)) return -Errno.EFAULT;
         const m = readMsghdr(view(), msgPtr);
-        if (m.iovlen > MAX_IOV) return -LinuxErrno.EINVAL;
-        if (!inBounds(m.iov, m.iovlen * 8)) return -LinuxErrno.EFAULT;
+        if (m.iovlen > MAX_IOV) return -Errno.EINVAL;
+        if (!inBounds(m.iov, m.iovlen * 8)) return -Errno.EFAULT;
         const iov = this.iovPairs(m.iovlen);
         readIovecs(view(), m.iov, m.iovlen, iov);
         const name = m.name ? bytes(m.name, m.namelen) : null;
-        if (m.name && !name) return -LinuxErrno.EFAULT;
+        if (m.name && !name) return -Errno.EFAULT;
         let control: Uint8Array | null = null;
         if (m.control && m.controllen) {
           const mem = bytes(0, memory().buffer.byteLength) as Uint8Array;
-          if (!inBounds(m.control, m.controllen)) return -LinuxErrno.EFAULT;
+          if (!inBounds(m.control, m.controllen)) return -Errno.EFAULT;
           control = controlToNative(mem, m.control, m.controllen);
-          if (!control) return -LinuxErrno.EINVAL;
+          if (!control) return -Errno.EINVAL;
         }
-        if (this.refused(s, memory(), iov, m.iovlen)) return -LinuxErrno.EPERM;
+        if (this.refused(s, memory(), iov, m.iovlen)) return -Errno.EPERM;
         const r = native.sendmsg(s.fd, memory().buffer, iov, m.iovlen, name, control, flags);
         this.traced('send', s, memory(), iov, m.iovlen, r);
         return r;
@@ -322,13 +316,13 @@ export class SocketTable {
 
       sock_recvmsg: (h, msgPtr, flags) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(msgPtr, 28)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(msgPtr, 28)) return -Errno.EFAULT;
         const m = readMsghdr(view(), msgPtr);
-        if (m.iovlen > MAX_IOV) return -LinuxErrno.EINVAL;
-        if (!inBounds(m.iov, m.iovlen * 8)) return -LinuxErrno.EFAULT;
-        if (m.name && !inBounds(m.name, m.namelen)) return -LinuxErrno.EFAULT;
-        if (m.control && !inBounds(m.control, m.controllen)) return -LinuxErrno.EFAULT;
+        if (m.iovlen > MAX_IOV) return -Errno.EINVAL;
+        if (!inBounds(m.iov, m.iovlen * 8)) return -Errno.EFAULT;
+        if (m.name && !inBounds(m.name, m.namelen)) return -Errno.EFAULT;
+        if (m.control && !inBounds(m.control, m.controllen)) return -Errno.EFAULT;
         const iov = this.iovPairs(m.iovlen);
         readIovecs(view(), m.iov, m.iovlen, iov);
         const control = m.control && m.controllen ? new Uint8Array(nativeControlCapacity(m.controllen)) : null;
@@ -352,14 +346,14 @@ export class SocketTable {
       },
 
       sock_poll: (fdsPtr, nfds, timeout) => {
-        if (nfds > MAX_IOV || !inBounds(fdsPtr, nfds * 8)) return -LinuxErrno.EFAULT;
+        if (nfds > MAX_IOV || !inBounds(fdsPtr, nfds * 8)) return -Errno.EFAULT;
         const pollfds = new Uint8Array(nfds * 8);
         const p = new DataView(pollfds.buffer);
         const v = view();
         for (let i = 0; i < nfds; i++) {
           const h = v.getInt32(fdsPtr + i * 8, true);
           const s = h >= 0 ? sock(h) : undefined;
-          if (h >= 0 && !s) return -LinuxErrno.EBADF;
+          if (h >= 0 && !s) return -Errno.EBADF;
           p.setInt32(i * 8, s ? s.fd : -1, true);
           p.setInt16(i * 8 + 4, v.getInt16(fdsPtr + i * 8 + 4, true), true);
         }
@@ -372,20 +366,20 @@ export class SocketTable {
 
       sock_fcntl: (h, cmd, arg) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         if (cmd === F_GETFL) return native.getFlags(s.fd);
         if (cmd === F_SETFL) {
           const r = native.setNonblocking(s.fd, (arg & O_NONBLOCK) !== 0);
           if (r === 0) s.nonblocking = (arg & O_NONBLOCK) !== 0;
           return r;
         }
-        return -LinuxErrno.EINVAL;
+        return -Errno.EINVAL;
       },
 
       proc_getpid: () => this.opts.pid,
 
       netns_unshare: (flags) => {
-        if (flags !== CLONE_NEWNET) return -LinuxErrno.EINVAL;
+        if (flags !== CLONE_NEWNET) return -Errno.EINVAL;
         const fd = native.netnsCreate();
         if (fd < 0) return fd;
         if (this.ownNetnsFd >= 0) native.closeFd(this.ownNetnsFd);
