@@ -30,11 +30,16 @@ export function includeDirs(p: Paths): { linuxPrivate: string; libnl: string; ge
   };
 }
 
+/** clang flags for compiling C for wasm32 as emcc does, against the project's sysroot. */
+export function wasmTargetFlags(root: string): string[] {
+  return ['-target', 'wasm32-unknown-emscripten', `--sysroot=${wasmSysroot(root)}`, '-D__EMSCRIPTEN__'];
+}
+
 /** clang flags for parsing libnl's headers as libnl.wasm is compiled. */
 export function wasmFlags(p: Paths): string[] {
   const d = includeDirs(p);
   return [
-    '-target', 'wasm32-unknown-emscripten', `--sysroot=${wasmSysroot(p.root)}`, '-D__EMSCRIPTEN__', '-D_GNU_SOURCE',
+    ...wasmTargetFlags(p.root), '-D_GNU_SOURCE',
     '-I', d.linuxPrivate, '-I', d.libnl, '-I', d.generated, '-idirafter', d.uapi,
     // cache-api.h and friends #warning that they are deprecated; they are still public.
     '-Wno-#warnings',

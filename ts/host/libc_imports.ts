@@ -15,6 +15,7 @@ import type { FileTable } from './files.js';
 import { ProcessExit, WasmTrap } from './errors.js';
 import { strftime, writeTm, readTm, tmToEpochUTC } from './time_format.js';
 import { cString } from './c_string.js';
+import { readIovecs, readPollfd, writeRevents, writeTimespec, writeTimeval, WASM32_IOVEC_SIZE } from './wasm32_structs.js';
 
 export interface LibcExports {
   memory: WebAssembly.Memory;
@@ -61,6 +62,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
   const mem = (): ArrayBuffer => ex().memory.buffer;
   const view = (): DataView => new DataView(mem());
   const u8 = (): Uint8Array => new Uint8Array(mem());
+  const inBounds = (ptr: number, len: number): boolean => (ptr >>> 0) + (len >>> 0) <= mem().byteLength;
   let tempRet0 = 0;
   // malloc() fails past the limit: a runaway allocation (a parser looping on
   // a malformed message) ends in NLE_NOMEM instead of eating the process's memory.
@@ -71,13 +73,14 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     ex().__stdio_exit?.();
   };
 
-  // Reads/writes through an iovec array (8-byte wasm32 iovecs).
+  // Reads/writes through an iovec array.
   const iovLoop = (iov: number, iovcnt: number, pnum: number, op: (chunk: Uint8Array) => number): number => {
+    const pairs = new Uint32Array(iovcnt * 2);
+    if (!inBounds(iov, iovcnt * WASM32_IOVEC_SIZE)) return Errno.EFAULT;
+    readIovecs(view(), iov, iovcnt, pairs);
     let total = 0;
     for (let i = 0; i < iovcnt; i++) {
-      const v = view();
-      const base = v.getUint32(iov + i * 8, true);
-      const len = v.getUint32(iov + i * 8 + 4, true);
+      const [base, len] = [pairs[2 * i], pairs[2 * i + 1]];
       if (base + len > mem().byteLength) return Errno.EFAULT;
       const n = op(new Uint8Array(mem(), base, len));
       if (n < 0) return -n;
@@ -88,11 +91,9 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     return 0;
   };
 
-  // struct timespec is (i32 sec, i32 nsec) in wasm32.
   const clockGettime = (clockId: number, tp: number): number => {
     const ns = clockId === 0 ? BigInt(Date.now()) * 1000000n : process.hrtime.bigint();
-    view().setInt32(tp, Number(ns / 1000000000n), true);
-    view().setInt32(tp + 4, Number(ns % 1000000000n), true);
+    writeTimespec(view(), tp, Number(ns / 1000000000n), Number(ns % 1000000000n));
     return 0;
   };
 
@@ -161,8 +162,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     __clock_gettime: (clockId, tp) => clockGettime(clockId, tp),
     gettimeofday: (tv) => {
       const now = Date.now();
-      view().setInt32(tv, Math.floor(now / 1000), true);
-      view().setInt32(tv + 4, (now % 1000) * 1000, true);
+      writeTimeval(view(), tv, Math.floor(now / 1000), (now % 1000) * 1000);
       return 0;
     },
     __call_sighandler: (fp, sig) => {
@@ -223,11 +223,10 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       let ready = 0;
       for (let i = 0; i < nfds; i++) {
         const v = view();
-        const fd = v.getInt32(fds + i * 8, true);
-        const events = v.getInt16(fds + i * 8 + 4, true);
+        const { fd, events } = readPollfd(v, fds, i);
         let revents = 0;
         if (fd >= 0) revents = files.fileType(fd) < 0 ? POLLNVAL : events & (POLLIN | POLLOUT);
-        v.setInt16(fds + i * 8 + 6, revents, true);
+        writeRevents(v, fds, i, revents);
         if (revents) ready++;
       }
       if (ready === 0 && timeout !== 0) opts.sleep(timeout);

@@ -10,9 +10,10 @@
 import { nativeHost, type NativeHost } from './native.js';
 import {
   MSG_CTRUNC, controlFromNative, controlToNative, nativeControlCapacity, readIovecs,
-  readMsghdr, timevalFromNative, timevalToNative, timevalToTimeoutMs, writeMsghdrResult,
-  NATIVE_TIMEVAL_SIZE, WASM32_TIMEVAL_SIZE,
-} from './msghdr.js';
+  readMsghdr, readPollfd, readRevents, timevalFromNative, timevalToNative, timevalToTimeoutMs,
+  writeMsghdrResult, writePollfd, writeRevents, NATIVE_POLLFD, NATIVE_TIMEVAL_SIZE,
+  WASM32_IOVEC_SIZE, WASM32_MSGHDR_SIZE, WASM32_POLLFD, WASM32_TIMEVAL_SIZE,
+} from './wasm32_structs.js';
 import { isStateChangingRequest } from './request_policy.js';
 import { Errno } from './errno.js';
 
@@ -293,10 +294,10 @@ export class SocketTable {
       sock_sendmsg: (h, msgPtr, flags) => {
         const s = sock(h);
         if (!s) return -Errno.EBADF;
-        if (!inBounds(msgPtr, 28)) return -Errno.EFAULT;
+        if (!inBounds(msgPtr, WASM32_MSGHDR_SIZE)) return -Errno.EFAULT;
         const m = readMsghdr(view(), msgPtr);
         if (m.iovlen > MAX_IOV) return -Errno.EINVAL;
-        if (!inBounds(m.iov, m.iovlen * 8)) return -Errno.EFAULT;
+        if (!inBounds(m.iov, m.iovlen * WASM32_IOVEC_SIZE)) return -Errno.EFAULT;
         const iov = this.iovPairs(m.iovlen);
         readIovecs(view(), m.iov, m.iovlen, iov);
         const name = m.name ? bytes(m.name, m.namelen) : null;
@@ -317,10 +318,10 @@ export class SocketTable {
       sock_recvmsg: (h, msgPtr, flags) => {
         const s = sock(h);
         if (!s) return -Errno.EBADF;
-        if (!inBounds(msgPtr, 28)) return -Errno.EFAULT;
+        if (!inBounds(msgPtr, WASM32_MSGHDR_SIZE)) return -Errno.EFAULT;
         const m = readMsghdr(view(), msgPtr);
         if (m.iovlen > MAX_IOV) return -Errno.EINVAL;
-        if (!inBounds(m.iov, m.iovlen * 8)) return -Errno.EFAULT;
+        if (!inBounds(m.iov, m.iovlen * WASM32_IOVEC_SIZE)) return -Errno.EFAULT;
         if (m.name && !inBounds(m.name, m.namelen)) return -Errno.EFAULT;
         if (m.control && !inBounds(m.control, m.controllen)) return -Errno.EFAULT;
         const iov = this.iovPairs(m.iovlen);
@@ -346,21 +347,20 @@ export class SocketTable {
       },
 
       sock_poll: (fdsPtr, nfds, timeout) => {
-        if (nfds > MAX_IOV || !inBounds(fdsPtr, nfds * 8)) return -Errno.EFAULT;
-        const pollfds = new Uint8Array(nfds * 8);
+        if (nfds > MAX_IOV || !inBounds(fdsPtr, nfds * WASM32_POLLFD.size)) return -Errno.EFAULT;
+        const pollfds = new Uint8Array(nfds * NATIVE_POLLFD.size);
         const p = new DataView(pollfds.buffer);
         const v = view();
         for (let i = 0; i < nfds; i++) {
-          const h = v.getInt32(fdsPtr + i * 8, true);
+          const { fd: h, events } = readPollfd(v, fdsPtr, i);
           const s = h >= 0 ? sock(h) : undefined;
           if (h >= 0 && !s) return -Errno.EBADF;
-          p.setInt32(i * 8, s ? s.fd : -1, true);
-          p.setInt16(i * 8 + 4, v.getInt16(fdsPtr + i * 8 + 4, true), true);
+          writePollfd(p, 0, i, s ? s.fd : -1, events, NATIVE_POLLFD);
         }
         const r = interruptible(() => native.poll(pollfds, timeout, this.opts.wakeFd));
         if (r < 0) return r;
         const after = view();
-        for (let i = 0; i < nfds; i++) after.setInt16(fdsPtr + i * 8 + 6, p.getInt16(i * 8 + 6, true), true);
+        for (let i = 0; i < nfds; i++) writeRevents(after, fdsPtr, i, readRevents(p, 0, i, NATIVE_POLLFD));
         return r;
       },
 
