@@ -7,8 +7,9 @@
  *   libnl-wasm cc <prog.c>... -o <out> [cc flags...]
  *   libnl-wasm compare [options] [<tool|prog|prog.c> [args...]]
  */
+import { constants } from 'node:os';
 import { findProgram, libnlEnvironment } from '../host/programs.js';
-import { startProgram } from '../host/run_program.js';
+import { startProgram, type ProgramResult } from '../host/run_program.js';
 import { compileProgram } from './cc.js';
 import { compare, formatReport } from '../compare/compare.js';
 import { loadScenario } from '../compare/scenario.js';
@@ -19,6 +20,8 @@ const USAGE = `usage:
       Runs one of libnl's tools or tests (nl-link-list, genl-ctrl-list, check-all, ...)
       or your own program built with "libnl-wasm cc", in WebAssembly. Its sockets open
       in the given network namespace; libnl's variables (NLDBG, NLCB, ...) are passed on.
+      SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2 and SIGALRM sent to this process are the
+      program's: its handlers run, or it ends as a native program ends by them.
   libnl-wasm cc [--checked] <file.c>... -o <out> [-I... -D... -O...]
       Builds a C program against libnl twice: <out>.wasm (for exec) and <out> (native);
       --checked makes NULL and out-of-bounds accesses in the wasm build trap.
@@ -71,17 +74,33 @@ async function exec(argv: string[]): Promise<number> {
     netns, pid: pid ?? process.pid, policy: readOnly ? { readOnly: true } : undefined,
     tty: process.stdout.isTTY === true, traceFile,
   });
-  const onSignal = (): void => run.interrupt();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Signals sent to this process are the program's, as if it ran natively.
+  const forward = (name: NodeJS.Signals): void => run.signal(constants.signals[name]);
+  for (const name of FORWARDED_SIGNALS) process.on(name, forward);
+  let r: ProgramResult;
   try {
-    const r = await run.result;
-    if (r.crash && r.status !== 130) process.stderr.write(`libnl-wasm: ${programName}: ${r.crash}\n`);
-    return r.status;
+    r = await run.result;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const name of FORWARDED_SIGNALS) process.off(name, forward);
   }
+  if (r.crash) process.stderr.write(`libnl-wasm: ${programName}: ${r.crash}\n`);
+  if (r.signal) dieOf(r.signal);
+  return r.status;
+}
+
+/** The signals `exec` passes to its program (SIGKILL and SIGSTOP cannot be caught). */
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR2', 'SIGALRM', 'SIGTERM'];
+
+/**
+ * Ends this process by `sig`, as the program's native build would have
+ * ended: its parent sees the signal, not an exit status (a shell stops a
+ * script on SIGINT only then). Where this process ignores the signal
+ * (Node ignores SIGPIPE), it exits with the status a shell shows.
+ */
+function dieOf(sig: number): void {
+  const name = Object.entries(constants.signals).find(([, n]) => n === sig)?.[0];
+  if (name) process.kill(process.pid, name);
+  process.exit(128 + sig);
 }
 
 function compareCommand(argv: string[]): number {

@@ -36,8 +36,8 @@ export interface LibcImportOptions {
   exports: () => LibcExports;
   /** argv[0], for assertion messages. */
   programName: string;
-  /** Blocks for `ms` milliseconds (-1: forever), interruptibly. */
-  sleep: (ms: number) => void;
+  /** Sleeps `ms` milliseconds in the host: 0, or -EINTR when a signal ends the sleep. */
+  sleep: (ms: number) => number;
   /** Largest the wasm heap may grow to, in bytes (default and ceiling: 2 GiB). */
   memoryLimit?: number;
 }
@@ -218,7 +218,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     __syscall_unlink: (path) => files.unlink(cString(mem(), path)),
     // poll() on descriptors that are not sockets (wasm/socket_calls.c polls
     // sockets through nlhost): files never block, so only a call with
-    // nothing to watch waits, as a sleep.
+    // nothing to watch waits, as a sleep (-1: until a signal).
     __syscall_poll: (fds, nfds, timeout) => {
       let ready = 0;
       for (let i = 0; i < nfds; i++) {
@@ -229,7 +229,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
         writeRevents(v, fds, i, revents);
         if (revents) ready++;
       }
-      if (ready === 0 && timeout !== 0) opts.sleep(timeout);
+      if (ready === 0 && timeout !== 0) return opts.sleep(timeout);
       return ready;
     },
     __syscall_stat64: (path, buf) => files.stat(cString(mem(), path), view(), buf),

@@ -16,6 +16,7 @@ import {
 } from './wasm32_structs.js';
 import { isStateChangingRequest } from './request_policy.js';
 import { Errno } from './errno.js';
+import type { Waits } from './waits.js';
 
 const AF_NETLINK = 16;
 const SOCK_DGRAM = 2;
@@ -36,6 +37,8 @@ const SO_ATTACH_BPF = 50;
 const SO_ATTACH_REUSEPORT_CBPF = 51;
 const SO_ATTACH_REUSEPORT_EBPF = 52;
 const CLONE_NEWNET = 0x40000000;
+/** A socket of the instance's C library (wasm/nlhost.h): not traced, as glibc's own are not natively. */
+const NLHOST_SOCK_LIBC = 0x40000000;
 const MAX_IOV = 1024;
 
 export interface SocketPolicy {
@@ -50,14 +53,8 @@ export interface SocketTableOptions {
   netnsFd: number;
   /** The pid the instance reports (getpid), which libnl builds port ids from. */
   pid: number;
-  /** Eventfd that interrupts blocking calls; see `onWake`. */
-  wakeFd: number;
-  /**
-   * Called when a blocking call was woken up: throws to abandon the instance,
-   * returns true to end just this call with EAGAIN (a cancelled or timed-out
-   * call, libnl then reports NLE_AGAIN), false to keep waiting.
-   */
-  onWake: () => boolean;
+  /** How blocking calls wait, and what ends them early (cancellation, signals). */
+  waits: Waits;
   policy?: SocketPolicy;
   /** Receives a copy of every netlink datagram sent or received (not peeked). */
   trace?: (record: TraceRecord) => void;
@@ -79,6 +76,7 @@ export interface TraceRecord {
 interface Socket {
   fd: number;
   protocol: number;
+  traced: boolean;
   nonblocking: boolean;
   recvTimeoutMs: number;
 }
@@ -111,17 +109,6 @@ export class SocketTable {
     this.ownNetnsFd = -1;
   }
 
-  /** Waits `ms` milliseconds (-1: forever), or until the instance is woken up to stop. */
-  sleep(ms: number): void {
-    for (;;) {
-      const r = this.native.poll(new Uint8Array(0), ms, this.opts.wakeFd);
-      if (r !== -Errno.ECANCELED) return;
-      const stop = this.opts.onWake();
-      this.native.wakeupReset(this.opts.wakeFd);
-      if (stop) return;
-    }
-  }
-
   private newHandle(): number {
     for (let h = 0; ; h++) if (!this.sockets.has(h)) return h;
   }
@@ -143,20 +130,11 @@ export class SocketTable {
     const inBounds = (ptr: number, len: number): boolean =>
       (ptr >>> 0) + (len >>> 0) <= memory().buffer.byteLength;
     const sock = (h: number): Socket | undefined => this.sockets.get(h);
-
-    // Runs a native call that may report -ECANCELED when woken up.
-    const interruptible = (call: () => number): number => {
-      for (;;) {
-        const r = call();
-        if (r !== -Errno.ECANCELED) return r;
-        const stop = this.opts.onWake();
-        native.wakeupReset(this.opts.wakeFd);
-        if (stop) return -Errno.EAGAIN;
-      }
-    };
+    const { waits } = this.opts;
 
     return {
-      sock_open: (domain, type, protocol) => {
+      sock_open: (domain, typeAndFlags, protocol) => {
+        const type = typeAndFlags & ~NLHOST_SOCK_LIBC;
         if (domain !== AF_NETLINK) return -Errno.EAFNOSUPPORT;
         const kind = type & SOCK_TYPE_MASK;
         if (kind !== SOCK_RAW && kind !== SOCK_DGRAM) return -Errno.ESOCKTNOSUPPORT;
@@ -172,7 +150,9 @@ export class SocketTable {
           }
         }
         const h = this.newHandle();
-        this.sockets.set(h, { fd, protocol, nonblocking: (type & SOCK_NONBLOCK) !== 0, recvTimeoutMs: -1 });
+        this.sockets.set(h, {
+          fd, protocol, traced: type === typeAndFlags, nonblocking: (type & SOCK_NONBLOCK) !== 0, recvTimeoutMs: -1,
+        });
         return h;
       },
 
@@ -279,13 +259,14 @@ export class SocketTable {
         const iov = this.iovScratch;
         const out = this.recvResult;
         const block = !s.nonblocking && !(flags & MSG_DONTWAIT);
-        const r = interruptible(() => {
+        const recv = (timeoutMs: number): number => {
           iov[0] = buf >>> 0;
           iov[1] = len >>> 0;
           const n = name && bytes(addr, name.length);
           return native.recvmsg(s.fd, memory().buffer, iov, 1, n, null, flags, block,
-            s.recvTimeoutMs, this.opts.wakeFd, out);
-        });
+            timeoutMs, waits.wakeFd, out);
+        };
+        const r = block ? waits.run(recv, s.recvTimeoutMs) : recv(-1);
         if (r >= 0 && addr) view().setUint32(addrlenPtr, out[0], true);
         this.traced('recv', s, memory(), iov, 1, r, flags);
         return r;
@@ -329,9 +310,9 @@ export class SocketTable {
         const control = m.control && m.controllen ? new Uint8Array(nativeControlCapacity(m.controllen)) : null;
         const out = this.recvResult;
         const block = !s.nonblocking && !(flags & MSG_DONTWAIT);
-        const r = interruptible(() => native.recvmsg(s.fd, memory().buffer, iov, m.iovlen,
-          m.name ? bytes(m.name, m.namelen) : null, control, flags, block, s.recvTimeoutMs,
-          this.opts.wakeFd, out));
+        const recv = (timeoutMs: number): number => native.recvmsg(s.fd, memory().buffer, iov, m.iovlen,
+          m.name ? bytes(m.name, m.namelen) : null, control, flags, block, timeoutMs, waits.wakeFd, out);
+        const r = block ? waits.run(recv, s.recvTimeoutMs) : recv(-1);
         if (r < 0) return r;
         this.traced('recv', s, memory(), iov, m.iovlen, r, flags);
         let controllen = 0;
@@ -357,7 +338,8 @@ export class SocketTable {
           if (h >= 0 && !s) return -Errno.EBADF;
           writePollfd(p, 0, i, s ? s.fd : -1, events, NATIVE_POLLFD);
         }
-        const r = interruptible(() => native.poll(pollfds, timeout, this.opts.wakeFd));
+        const r = timeout === 0 ? native.poll(pollfds, 0, -1)
+          : waits.run((ms) => native.poll(pollfds, ms, waits.wakeFd), timeout);
         if (r < 0) return r;
         const after = view();
         for (let i = 0; i < nfds; i++) writeRevents(after, fdsPtr, i, readRevents(p, 0, i, NATIVE_POLLFD));
@@ -393,7 +375,7 @@ export class SocketTable {
   /** Copies `n` bytes out of the iovecs into a trace record. */
   private traced(dir: TraceRecord['dir'], s: Socket, memory: WebAssembly.Memory, iov: Uint32Array,
     count: number, n: number, flags = 0): void {
-    if (!this.opts.trace || n < 0 || (dir === 'recv' && flags & MSG_PEEK)) return;
+    if (!this.opts.trace || !s.traced || n < 0 || (dir === 'recv' && flags & MSG_PEEK)) return;
     const bytes = new Uint8Array(n);
     let off = 0;
     for (let i = 0; i < count && off < n; i++) {
