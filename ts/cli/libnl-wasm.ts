@@ -22,21 +22,32 @@ const USAGE = `usage:
       in the given network namespace; libnl's variables (NLDBG, NLCB, ...) are passed on.
       SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2 and SIGALRM sent to this process are the
       program's: its handlers run, or it ends as a native program ends by them.
-  libnl-wasm cc [--checked] <file.c>... -o <out> [-I... -D... -O...]
-      Builds a C program against libnl twice: <out>.wasm (for exec) and <out> (native);
-      --checked makes NULL and out-of-bounds accesses in the wasm build trap.
+  libnl-wasm cc [--checked] <file.c>... -o <out> [compiler flags]
+      Builds a C program against libnl twice, as gcc would: <out>.wasm (for exec) and
+      <out> (native). "libnl-wasm cc --help" lists the flags.
   libnl-wasm compare [--scenario FILE.json] [--same-netns] [--messages] [--checked]
+                     [--timeout SECONDS] [--signal SIGNAME] [--cflags 'FLAGS']
                      [--env K=V]... [<tool|prog|prog.c> [args...]]
-      Runs the native and the wasm build in two fresh, identical namespaces (set up by
-      the scenario) and reports differences in exit status, output, kernel state and,
-      with --messages, the netlink messages. Exit status 0 when they behave the same.
-      A C source is built both ways first; without a program, the scenario's "run"
-      steps are compared.
+      Runs the native and the wasm build in two fresh, identical namespaces and reports
+      differences in exit status, output, kernel state and, with --messages, the netlink
+      messages. Exit status 0 when they behave the same. Each namespace starts with only
+      lo, up, as on a machine; the scenario's setup then runs in it. A C source is built
+      both ways first, with --cflags (as "libnl-wasm cc" takes them); without a program,
+      the scenario's "run" steps are compared. --timeout stops each run after SECONDS
+      with SIGTERM (or --signal), for programs that run until stopped (monitors); how
+      each ends is compared like any exit.
 `;
 
 function fail(message: string): never {
   process.stderr.write(`libnl-wasm: ${message}\n`);
   process.exit(2);
+}
+
+/** --env KEY=VALUE */
+function addEnv(env: Record<string, string>, kv: string): void {
+  const eq = kv.indexOf('=');
+  if (eq <= 0) fail(`--env takes KEY=VALUE, not ${kv}`);
+  env[kv.slice(0, eq)] = kv.slice(eq + 1);
 }
 
 async function exec(argv: string[]): Promise<number> {
@@ -52,12 +63,8 @@ async function exec(argv: string[]): Promise<number> {
     const value = (): string => argv[++i] ?? fail(`${a} needs a value`);
     if (a === '--netns') netns = value();
     else if (a === '--pid') pid = Number(value());
-    else if (a === '--env') {
-      const kv = value();
-      const eq = kv.indexOf('=');
-      if (eq <= 0) fail(`--env takes KEY=VALUE, not ${kv}`);
-      env[kv.slice(0, eq)] = kv.slice(eq + 1);
-    } else if (a === '--read-only') readOnly = true;
+    else if (a === '--env') addEnv(env, value());
+    else if (a === '--read-only') readOnly = true;
     else if (a === '--trace') traceFile = value();
     else if (a === '--checked') checked = true;
     else if (a === '--') {
@@ -114,11 +121,17 @@ function compareCommand(argv: string[]): number {
     else if (a === '--same-netns') opts.sameNetns = true;
     else if (a === '--messages') opts.messages = true;
     else if (a === '--checked') opts.checked = true;
-    else if (a === '--env') {
-      const kv = value();
-      const eq = kv.indexOf('=');
-      if (eq <= 0) fail(`--env takes KEY=VALUE, not ${kv}`);
-      env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    else if (a === '--cflags') opts.cflags = value().split(/\s+/).filter(Boolean);
+    else if (a === '--timeout') {
+      opts.timeout = Number(value());
+      if (!(opts.timeout > 0)) fail('--timeout takes a number of seconds');
+    } else if (a === '--signal') {
+      const name = value().toUpperCase();
+      const sig = (name.startsWith('SIG') ? name : `SIG${name}`) as NodeJS.Signals;
+      if (!(sig in constants.signals)) fail(`--signal: unknown signal ${name}`);
+      opts.signal = sig;
+    } else if (a === '--env') {
+      addEnv(env, value());
     } else if (a === '--') {
       i++;
       break;
@@ -138,7 +151,7 @@ async function main(): Promise<void> {
       process.exitCode = await exec(rest);
       break;
     case 'cc':
-      process.exitCode = await compileProgram(rest);
+      process.exitCode = compileProgram(rest);
       break;
     case 'compare':
       process.exitCode = compareCommand(rest);

@@ -3,7 +3,8 @@
  * build under `ip netns exec`, and the wasm build through `libnl-wasm exec`,
  * as a user would run them. Both get the same small environment, read the
  * same classid/pktloc files, and can record their netlink traffic (native:
- * the LD_PRELOAD library build/native/libnltrace.so; wasm: the host).
+ * the LD_PRELOAD library build/native/libnltrace.so, from
+ * nltrace_preload.c here; wasm: the host).
  */
 import { spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
@@ -25,6 +26,9 @@ export interface RunOptions {
   traceFile?: string;
   /** wasm: use the checked (SAFE_HEAP) build. */
   checked?: boolean;
+  /** Seconds after which the run is sent `signal` (default: two minutes, then SIGTERM). */
+  timeout?: number;
+  signal?: NodeJS.Signals;
 }
 
 const cli = join(packageRoot, 'dist', 'cli', 'libnl-wasm.js');
@@ -37,6 +41,9 @@ function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...builds, ...extra };
 }
 
+const limits = (o: RunOptions): { timeout: number; killSignal: NodeJS.Signals } =>
+  ({ timeout: (o.timeout ?? 120) * 1000, killSignal: o.signal ?? 'SIGTERM' });
+
 function statusOf(r: ReturnType<typeof spawnSync>): number {
   if (r.status !== null) return r.status;
   const sig = r.signal ? constants.signals[r.signal] : 0;
@@ -48,7 +55,7 @@ export function runNative(ns: string, program: string, args: string[] = [], opts
   const trace = opts.traceFile
     ? ['env', `LD_PRELOAD=${join(buildDir('native'), 'libnltrace.so')}`, `NLTRACE_FILE=${opts.traceFile}`] : [];
   const r = spawnSync('ip', ['netns', 'exec', ns, ...(opts.wrapper ?? []), ...trace, findProgram(program, 'native'), ...args], {
-    encoding: 'utf8', env: baseEnv(env), timeout: 120_000,
+    encoding: 'utf8', env: baseEnv(env), ...limits(opts),
   });
   return { status: statusOf(r), stdout: r.stdout, stderr: r.stderr };
 }
@@ -62,6 +69,6 @@ export function runWasm(ns: string, program: string, args: string[] = [], opts: 
   const argv = wrapper.length
     ? ['ip', 'netns', 'exec', ns, ...wrapper, process.execPath, cli, 'exec', ...flags, program, ...args]
     : [process.execPath, cli, 'exec', '--netns', ns, ...flags, program, ...args];
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: baseEnv(opts.env), timeout: 120_000 });
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: baseEnv(opts.env), ...limits(opts) });
   return { status: statusOf(r), stdout: r.stdout, stderr: r.stderr };
 }
