@@ -26,10 +26,13 @@ export interface RunOptions {
   traceFile?: string;
   /** wasm: use the checked (SAFE_HEAP) build. */
   checked?: boolean;
-  /** Seconds after which the run is sent `signal` (default: two minutes, then SIGTERM). */
+  /** Seconds after which the program is sent `signal` (default SIGTERM); what it prints after that is kept. */
   timeout?: number;
   signal?: NodeJS.Signals;
 }
+
+/** How long any run may take at most. */
+const RUN_LIMIT_MS = 120_000;
 
 const cli = join(packageRoot, 'dist', 'cli', 'libnl-wasm.js');
 
@@ -41,8 +44,15 @@ function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...builds, ...extra };
 }
 
-const limits = (o: RunOptions): { timeout: number; killSignal: NodeJS.Signals } =>
-  ({ timeout: (o.timeout ?? 120) * 1000, killSignal: o.signal ?? 'SIGTERM' });
+/**
+ * timeout(1) in front of the program, when the run has one: spawnSync's own
+ * timeout stops reading the program's output as it sends the signal, so a
+ * program that prints on its way out would lose that output (or die of
+ * SIGPIPE); timeout(1) signals it and waits, and with --preserve-status
+ * ends as the program ended.
+ */
+const stopAfter = (o: RunOptions): string[] => (o.timeout === undefined ? []
+  : ['timeout', '--preserve-status', '-s', o.signal ?? 'SIGTERM', String(o.timeout)]);
 
 function statusOf(r: ReturnType<typeof spawnSync>): number {
   if (r.status !== null) return r.status;
@@ -54,9 +64,8 @@ export function runNative(ns: string, program: string, args: string[] = [], opts
   const env = { NLSYSCONFDIR: join(buildDir('native'), 'etc', 'libnl'), ...opts.env };
   const trace = opts.traceFile
     ? ['env', `LD_PRELOAD=${join(buildDir('native'), 'libnltrace.so')}`, `NLTRACE_FILE=${opts.traceFile}`] : [];
-  const r = spawnSync('ip', ['netns', 'exec', ns, ...(opts.wrapper ?? []), ...trace, findProgram(program, 'native'), ...args], {
-    encoding: 'utf8', env: baseEnv(env), ...limits(opts),
-  });
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...(opts.wrapper ?? []), ...stopAfter(opts), ...trace,
+    findProgram(program, 'native'), ...args], { encoding: 'utf8', env: baseEnv(env), timeout: RUN_LIMIT_MS });
   return { status: statusOf(r), stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -67,8 +76,8 @@ export function runWasm(ns: string, program: string, args: string[] = [], opts: 
   // it like the native program.
   const wrapper = opts.wrapper ?? [];
   const argv = wrapper.length
-    ? ['ip', 'netns', 'exec', ns, ...wrapper, process.execPath, cli, 'exec', ...flags, program, ...args]
-    : [process.execPath, cli, 'exec', '--netns', ns, ...flags, program, ...args];
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: baseEnv(opts.env), ...limits(opts) });
+    ? ['ip', 'netns', 'exec', ns, ...wrapper, ...stopAfter(opts), process.execPath, cli, 'exec', ...flags, program, ...args]
+    : [...stopAfter(opts), process.execPath, cli, 'exec', '--netns', ns, ...flags, program, ...args];
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: baseEnv(opts.env), timeout: RUN_LIMIT_MS });
   return { status: statusOf(r), stdout: r.stdout, stderr: r.stderr };
 }
