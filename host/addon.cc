@@ -328,6 +328,15 @@ template <int (*Call)(int)> Value FdCall(const CallbackInfo &info)
 	return num(info, Call(fd));
 }
 
+// wakeupWait(fd, seconds, nanoseconds): 0 when the time has passed, -ECANCELED when woken.
+Value WakeupWait(const CallbackInfo &info)
+{
+	int fd, sec, nsec;
+	if (!get_int(info, 0, fd) || !get_int(info, 1, sec) || !get_int(info, 2, nsec))
+		return info.Env().Undefined();
+	return num(info, nlhost::wakeup_wait(fd, sec, nsec));
+}
+
 // Process-wide, shared by every worker: pids for wasm instances, from the top
 // of the 22-bit pid space down, where real processes rarely are.
 std::atomic<unsigned> next_instance{0};
@@ -377,6 +386,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 		{"wakeupCreate", WakeupCreate},
 		{"wakeupSignal", FdCall<nlhost::wakeup_signal>},
 		{"wakeupReset", FdCall<nlhost::wakeup_reset>},
+		{"wakeupWait", WakeupWait},
 		{"allocatePid", AllocatePid},
 		{"processPid", ProcessPid},
 		{"currentCpu", CurrentCpu},

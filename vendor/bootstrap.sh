@@ -5,8 +5,10 @@
 #      otherwise prints the command to run and stops;
 #   2. npm packages (npm ci, when package-lock.json changed);
 #   3. libnl's and libcheck's source (vendor/libnl/fetch.sh);
-#   4. the native addon (host/), libnl for x86_64 and for wasm32 (CMake),
-#      and the TypeScript (dist/, and the bundles of the CLIs in dist/bundle/).
+#   4. the native addon (host/), libnl for x86_64, emscripten's C library
+#      with Linux errno numbers (vendor/emscripten), libnl for wasm32
+#      (CMake), and the TypeScript (dist/, and the bundles of the CLIs in
+#      dist/bundle/).
 # Every step is incremental; on a ready checkout this takes a few seconds.
 #
 # LIBNL_WASM_CHECKED=0 skips the checked wasm variant (SAFE_HEAP).
@@ -75,6 +77,9 @@ build_target() {
 
 say "building libnl (native, wasm)"
 build_target build/native cmake
+# emscripten's C library rebuilt with Linux's errno numbers, in a private
+# cache that every wasm compile and link uses (once: about 55 s of CPU).
+python3 vendor/emscripten/linux_errno_sysroot.py build/emscripten
 build_target build/wasm emcmake cmake
 # The checked variant (SAFE_HEAP: NULL dereferences trap, as they segfault
 # natively) runs the differential suite; LIBNL_WASM_CHECKED=0 skips it.

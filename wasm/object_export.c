@@ -55,7 +55,6 @@
 #include <netlink/xfrm/sa.h>
 #include <netlink/xfrm/sp.h>
 #include <netlink/xfrm/selector.h>
-#include "linux_errno.h"
 #include "object_export.h"
 #include "plain_data.h"
 
@@ -737,7 +736,6 @@ static int dump_finished(struct nl_msg *msg, void *arg)
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(code)))
 		return NL_STOP;
 	memcpy(&code, nlmsg_data(h), sizeof(code));
-	code = nl_errno_from_linux(code);
 	if (code < 0 && !d->error)
 		d->error = code == -EMSGSIZE ? -NLE_MSGSIZE : -nl_syserr2nlerr(code);
 	return NL_STOP;

@@ -16,7 +16,6 @@
 #include <netlink/errno.h>
 #include <netlink/socket.h>
 
-#include "linux_errno.h"
 #include "request_io.h"
 
 /*
@@ -66,13 +65,14 @@ int nlwasm_recv_datagram(struct nl_sock *sk, void *buf, int len, int wait)
 	return n > len ? -NLE_MSG_TRUNC : (int)n;
 }
 
-/* The NLE_* code (negative) for the error of a struct nlmsgerr, which is a
- * negative Linux errno, as libnl's own receive path turns it into one. */
+/* The NLE_* code (negative) for the error of a struct nlmsgerr, a negative
+ * errno (Linux's numbers are this libc's), as libnl's own receive path turns
+ * it into one. */
 int nlwasm_ack_error(int kernel_error)
 {
 	if (kernel_error >= 0)
 		return 0;
-	return -nl_syserr2nlerr(-nl_errno_from_linux(kernel_error));
+	return -nl_syserr2nlerr(kernel_error);
 }
 
 /* Every request sent has been answered: libnl's own receive path (which

@@ -21,11 +21,17 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <wasi/api.h>
 
-#include "linux_errno.h"
 #include "nlhost.h"
+#include "signals.h"
+
+/* The host reports failures as -errno in Linux numbering, and this libc must
+ * number errno the same way (vendor/emscripten/linux_errno_sysroot.py). */
+_Static_assert(ENOENT == 2 && EEXIST == 17 && EAGAIN == 11 && EINVAL == 22 && ENOBUFS == 105,
+	       "compiled against emscripten's WASI errno numbers: run vendor/bootstrap.sh");
 
 /* emscripten's own syscall entry points, used for descriptors that are not
  * sockets (files). Their results are -errno in this libc's numbering. */
@@ -72,21 +78,27 @@ static int remember_socket(int fd, int32_t handle)
 	return 0;
 }
 
-/* Host results are -errno (Linux numbering) on failure. */
+/* Host results are -errno on failure. */
 static long host_result(long r)
 {
 	if (r < 0) {
-		errno = nl_errno_from_linux((int)-r);
+		errno = (int)-r;
 		return -1;
 	}
 	return r;
 }
 
-#define SOCKET_HANDLE_OR_FAIL(fd, h)                 \
-	int32_t h = host_handle(fd);                 \
-	if (h < 0) {                                 \
-		errno = (fd) < 0 ? EBADF : ENOTSOCK; \
-		return -1;                           \
+/* What a socket call on a descriptor that is not a socket fails with. */
+static int not_a_socket(int fd)
+{
+	return fd < 0 || __syscall_fcntl64(fd, F_GETFD) < 0 ? EBADF : ENOTSOCK;
+}
+
+#define SOCKET_HANDLE_OR_FAIL(fd, h)         \
+	int32_t h = host_handle(fd);         \
+	if (h < 0) {                         \
+		errno = not_a_socket(fd);    \
+		return -1;                   \
 	}
 
 /* --- creation and teardown ------------------------------------------------- */
@@ -182,11 +194,23 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	return host_result(nlhost_sock_sendto(h, buf, len, flags, addr, addrlen));
 }
 
+/* A blocking receive that a signal interrupted restarts when every handler
+ * that ran asked for it (SA_RESTART, which signal() sets), as on Linux. */
+static int restart_after_signal(long r)
+{
+	return r == -EINTR && nlwasm_deliver_signals() != NLWASM_RAN;
+}
+
 ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
 		 struct sockaddr *restrict addr, socklen_t *restrict addrlen)
 {
+	long r;
+
 	SOCKET_HANDLE_OR_FAIL(fd, h);
-	return host_result(nlhost_sock_recvfrom(h, buf, len, flags, addr, addrlen));
+	do
+		r = nlhost_sock_recvfrom(h, buf, len, flags, addr, addrlen);
+	while (restart_after_signal(r));
+	return host_result(r);
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
@@ -197,8 +221,13 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
+	long r;
+
 	SOCKET_HANDLE_OR_FAIL(fd, h);
-	return host_result(nlhost_sock_recvmsg(h, msg, flags));
+	do
+		r = nlhost_sock_recvmsg(h, msg, flags);
+	while (restart_after_signal(r));
+	return host_result(r);
 }
 
 /* --- descriptor control ---------------------------------------------------- */
@@ -247,7 +276,7 @@ int fcntl(int fd, int cmd, ...)
  * (files) never block, so when one of them is ready the sockets are only
  * checked, not waited for.
  */
-int poll(struct pollfd *fds, nfds_t n, int timeout)
+static long poll_once(struct pollfd *fds, nfds_t n, int timeout)
 {
 	struct pollfd *hostfds;
 	nfds_t i, sockets = 0;
@@ -258,20 +287,12 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 		if (host_handle(fds[i].fd) >= 0)
 			sockets++;
 
-	if (sockets == 0) {
-		r = __syscall_poll((long)fds, (long)n, (long)timeout);
-		if (r < 0) {
-			errno = (int)-r;
-			return -1;
-		}
-		return (int)r;
-	}
+	if (sockets == 0)
+		return __syscall_poll((long)fds, (long)n, (long)timeout);
 
 	hostfds = calloc(n, sizeof(*hostfds));
-	if (!hostfds) {
-		errno = ENOMEM;
-		return -1;
-	}
+	if (!hostfds)
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		hostfds[i] = fds[i];
 		hostfds[i].revents = 0;
@@ -298,7 +319,32 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 		r += ready_files;
 	}
 	free(hostfds);
-	return (int)host_result(r);
+	return r;
+}
+
+static long long us_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000000LL + (now.tv_nsec - start->tv_nsec) / 1000;
+}
+
+/* A signal whose handler runs ends the wait with EINTR, as on Linux (poll
+ * never restarts); one that no handler takes does not end it. */
+int poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	struct timespec start;
+	long r;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		long long left = timeout < 0 ? -1 : timeout - us_since(&start) / 1000;
+
+		r = poll_once(fds, n, left < 0 && timeout >= 0 ? 0 : (int)left);
+		if (r != -EINTR || nlwasm_deliver_signals() != NLWASM_NOTHING_RAN)
+			return (int)host_result(r);
+	}
 }
 
 /*
@@ -309,14 +355,17 @@ int select(int n, fd_set *restrict rfds, fd_set *restrict wfds,
 	   fd_set *restrict efds, struct timeval *restrict tv)
 {
 	struct pollfd *p;
+	struct timespec start;
 	int i, k = 0, r, timeout = -1;
 
 	if (n < 0 || n > FD_SETSIZE) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (tv)
+	if (tv) {
 		timeout = (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000);
+		clock_gettime(CLOCK_MONOTONIC, &start);
+	}
 
 	p = calloc(n ? n : 1, sizeof(*p));
 	if (!p) {
@@ -340,6 +389,15 @@ int select(int n, fd_set *restrict rfds, fd_set *restrict wfds,
 	}
 
 	r = poll(p, k, timeout);
+	if (tv) {
+		/* Linux leaves the time not waited in *tv. */
+		long long left = tv->tv_sec * 1000000LL + tv->tv_usec - us_since(&start);
+
+		if (left < 0)
+			left = 0;
+		tv->tv_sec = (time_t)(left / 1000000);
+		tv->tv_usec = (suseconds_t)(left % 1000000);
+	}
 	if (r >= 0) {
 		r = 0;
 		if (rfds)

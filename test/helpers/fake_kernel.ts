@@ -248,6 +248,10 @@ export class FakeKernel implements NativeHost {
     return this.base.wakeupReset(fd);
   }
 
+  wakeupWait(fd: number, seconds: number, nanoseconds: number): number {
+    return this.base.wakeupWait(fd, seconds, nanoseconds);
+  }
+
   allocatePid(): number {
     return this.base.allocatePid();
   }

@@ -35,3 +35,13 @@ export async function settleThreads(baseline: number, timeoutMs = 10_000): Promi
   while (threads() > baseline && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   return threads();
 }
+
+/** CPU time (user + system) another process has used so far, in seconds. */
+export function cpuSeconds(pid: number): number {
+  // Fields after the command name (which may hold spaces), from the 3rd on.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // USER_HZ, the unit of these fields: 100 on every Linux architecture but alpha and ia64.
+  const CLOCK_TICKS = 100;
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}

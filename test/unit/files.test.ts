@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileTable, allowedSource } from '../../dist/host/files.js';
-import { WasiErrno } from '../../dist/host/wasi_errno.js';
+import { Errno } from '../../dist/host/errno.js';
 import { packageRoot } from '../../dist/host/paths.js';
 
 const O_RDONLY = 0;
@@ -52,8 +52,8 @@ describe('file allow-list', () => {
     expect(view.getInt32(88 + 12, true) & 0o170000).toBe(0o100000);
     expect(files.fstat(1, view, 0)).toBe(0);
     expect(view.getInt32(12, true) & 0o170000).toBe(0o020000);
-    expect(files.fstat(99, view, 0)).toBe(-WasiErrno.BADF);
-    expect(files.stat('/etc/libnl/../../etc/shadow', view, 0)).toBe(-WasiErrno.NOENT);
+    expect(files.fstat(99, view, 0)).toBe(-Errno.EBADF);
+    expect(files.stat('/etc/libnl/../../etc/shadow', view, 0)).toBe(-Errno.ENOENT);
   });
 
   it('reads an allowed file and refuses writes to it', () => {
@@ -62,33 +62,33 @@ describe('file allow-list', () => {
     expect(fd).toBeGreaterThanOrEqual(3);
     const buf = new Uint8Array(64);
     expect(files.read(fd, buf)).toBeGreaterThan(0);
-    expect(files.open('/etc/libnl/classid', O_WRONLY)).toBe(-WasiErrno.ROFS);
-    expect(files.open('/etc/protocols', O_WRONLY)).toBe(-WasiErrno.ROFS);
-    expect(files.open('/etc/passwd', O_RDONLY)).toBe(-WasiErrno.NOENT);
-    expect(files.open('/etc/passwd', O_RDWR)).toBe(-WasiErrno.ACCES);
-    expect(files.open('/root/x', O_WRONLY | O_CREAT)).toBe(-WasiErrno.ACCES);
-    expect(files.unlink('/etc/protocols')).toBe(-WasiErrno.ROFS);
-    expect(files.write(fd, new Uint8Array([1]))).toBe(-WasiErrno.BADF);
+    expect(files.open('/etc/libnl/classid', O_WRONLY)).toBe(-Errno.EROFS);
+    expect(files.open('/etc/protocols', O_WRONLY)).toBe(-Errno.EROFS);
+    expect(files.open('/etc/passwd', O_RDONLY)).toBe(-Errno.ENOENT);
+    expect(files.open('/etc/passwd', O_RDWR)).toBe(-Errno.EACCES);
+    expect(files.open('/root/x', O_WRONLY | O_CREAT)).toBe(-Errno.EACCES);
+    expect(files.unlink('/etc/protocols')).toBe(-Errno.EROFS);
+    expect(files.write(fd, new Uint8Array([1]))).toBe(-Errno.EBADF);
   });
 
   it('keeps /tmp in memory, private to the instance', () => {
     const a = table().files;
     const fd = a.open('/tmp/check_XXXX', O_RDWR | O_CREAT | O_EXCL);
     expect(a.write(fd, new TextEncoder().encode('hello'))).toBe(5);
-    expect(a.open('/tmp/check_XXXX', O_RDWR | O_CREAT | O_EXCL)).toBe(-WasiErrno.EXIST);
+    expect(a.open('/tmp/check_XXXX', O_RDWR | O_CREAT | O_EXCL)).toBe(-Errno.EEXIST);
     expect(a.seek(fd, 0, 0)).toBe(0);
     const buf = new Uint8Array(5);
     expect(a.read(fd, buf)).toBe(5);
     expect(new TextDecoder().decode(buf)).toBe('hello');
-    expect(table().files.open('/tmp/check_XXXX', O_RDONLY)).toBe(-WasiErrno.NOENT);
+    expect(table().files.open('/tmp/check_XXXX', O_RDONLY)).toBe(-Errno.ENOENT);
     expect(a.unlink('/tmp/check_XXXX')).toBe(0);
-    expect(a.open('/tmp/sub/dir', O_RDWR | O_CREAT)).toBe(-WasiErrno.ACCES);
+    expect(a.open('/tmp/sub/dir', O_RDWR | O_CREAT)).toBe(-Errno.EACCES);
   });
 
   it('routes stdout to the given sink', () => {
     const { files, out } = table();
     expect(files.write(1, new TextEncoder().encode('line\n'))).toBe(5);
     expect(out).toEqual(['line\n']);
-    expect(files.ioctl(1, 0x5413)).toBe(-WasiErrno.NOTTY);
+    expect(files.ioctl(1, 0x5413)).toBe(-Errno.ENOTTY);
   });
 });

@@ -1,63 +1,56 @@
 /**
- * `libnl-wasm cc`: builds a user's C program against libnl twice, with the
- * flags our own build used (build/<target>/libnl-cc.json, written by CMake):
- * <out>.wasm for `libnl-wasm exec`, and <out> natively, so both can be run
- * and compared. With --checked the wasm side is built against the checked
- * (SAFE_HEAP) libnl, and NULL or out-of-bounds accesses trap.
+ * `libnl-wasm cc`: the command line of ts/host/compile.ts, taking what gcc
+ * takes for a program that uses libnl.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { buildDir } from '../host/paths.js';
+import { classifyFlags, compile, LIBNL_LIBRARIES, TAKES_VALUE } from '../host/compile.js';
 
-export interface CcConfig {
-  target: 'wasm' | 'native';
-  compiler: string;
-  cflags: string[];
-  archives: string[];
-  linkFlags: string[];
-}
+export const CC_USAGE = `usage: libnl-wasm cc [--checked] <file.c>... -o <out> [compiler flags]
+  Builds a C program against this build of libnl twice: <out>.wasm, for
+  "libnl-wasm exec", and <out>, natively (gcc), to compare with.
 
-export function ccConfig(target: 'wasm' | 'native', checked = false): CcConfig {
-  const path = `${buildDir(target)}${checked ? '-checked' : ''}/libnl-cc.json`;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as CcConfig;
-  } catch {
-    throw new Error(`${path} is missing: build libnl for ${target} first`);
-  }
-}
+  --checked      build the wasm side against the checked libnl (SAFE_HEAP):
+                 NULL and out-of-bounds accesses trap, as they crash natively
+  -o <out>       the output name (required)
 
-function build(cfg: CcConfig, sources: string[], extra: string[], out: string): number {
-  const args = [...cfg.cflags, ...extra, ...sources, '-o', out,
-    '-Wl,--whole-archive', ...cfg.archives, '-Wl,--no-whole-archive', ...cfg.linkFlags];
-  const env = { ...process.env, NODE_PATH: process.env.NODE_PATH ?? '/usr/share/nodejs' };
-  const r = spawnSync(cfg.compiler, args, { stdio: 'inherit', env });
-  return r.status ?? 1;
-}
+  Every other flag goes to both compilers as given, with gcc 12's defaults:
+  no optimisation unless -O..., no feature macros unless -D_GNU_SOURCE
+  (or another), and what gcc warns about only warned about (clang would
+  make implicit function declarations and "return;" in a non-void function
+  errors).
+    -I<dir> -D<name>[=<value>] -U<name> -include <file>
+    -O0 -O1 -O2 -O3 -Os  -g  -std=<standard>  -W<warning> -w  -f<option>
+    -l<library> -L<dir> -Wl,<linker option>
+  libnl's libraries (-l${LIBNL_LIBRARIES.join(' -l')}) and its include
+  directory (-I/usr/include/libnl3) name this build's libnl, which is always
+  linked in: what \`pkg-config --cflags --libs libnl-3.0 libnl-route-3.0\`
+  prints can be given as it is. -lm, -lpthread, -ldl, -lrt, -lresolv are part
+  of the wasm side's C library. -Oz is not available for the wasm side.
+`;
 
-/** Builds <out>.wasm (checked: against the SAFE_HEAP libnl) and <out>; the first failing compiler's status, or 0. */
-export function compile(sources: string[], extra: string[], out: string, checked = false): number {
-  // emcc writes <out>.js next to <out>.wasm; only the .wasm is used.
-  const wasm = build(ccConfig('wasm', checked), sources, extra, `${out}.js`);
-  rmSync(`${out}.js`, { force: true });
-  if (wasm !== 0) return wasm;
-  return build(ccConfig('native'), sources, extra, out);
-}
-
-export async function compileProgram(argv: string[]): Promise<number> {
+export function compileProgram(argv: string[]): number {
   const sources: string[] = [];
-  const extra: string[] = [];
+  const flags: string[] = [];
   let out: string | undefined;
   let checked = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '-h' || a === '--help') {
+      process.stdout.write(CC_USAGE);
+      return 0;
+    }
     if (a === '-o') out = argv[++i];
+    else if (a.startsWith('-o')) out = a.slice(2);
     else if (a === '--checked') checked = true;
-    else if (a.endsWith('.c')) sources.push(a);
-    else extra.push(a);
+    else if (TAKES_VALUE.has(a)) flags.push(a, argv[++i]);
+    else if (a === '-c' || a === '-S' || a === '-E') {
+      process.stderr.write(`libnl-wasm cc: ${a}: only whole programs are built\n`);
+      return 2;
+    } else if (a.endsWith('.c')) sources.push(a);
+    else flags.push(a);
   }
   if (!out || sources.length === 0) {
-    process.stderr.write('usage: libnl-wasm cc [--checked] <file.c>... -o <out> [cc flags]\n');
+    process.stderr.write(CC_USAGE);
     return 2;
   }
-  return compile(sources, extra, out, checked);
+  return compile(sources, classifyFlags(flags), out, checked);
 }

@@ -7,8 +7,9 @@
  *   libnl-wasm cc <prog.c>... -o <out> [cc flags...]
  *   libnl-wasm compare [options] [<tool|prog|prog.c> [args...]]
  */
+import { constants } from 'node:os';
 import { findProgram, libnlEnvironment } from '../host/programs.js';
-import { startProgram } from '../host/run_program.js';
+import { startProgram, type ProgramResult } from '../host/run_program.js';
 
 const USAGE = `usage:
   libnl-wasm exec [--netns NAME|PATH] [--pid N] [--env K=V]... [--read-only] [--checked]
@@ -16,21 +17,34 @@ const USAGE = `usage:
       Runs one of libnl's tools or tests (nl-link-list, genl-ctrl-list, check-all, ...)
       or your own program built with "libnl-wasm cc", in WebAssembly. Its sockets open
       in the given network namespace; libnl's variables (NLDBG, NLCB, ...) are passed on.
-  libnl-wasm cc [--checked] <file.c>... -o <out> [-I... -D... -O...]
-      Builds a C program against libnl twice: <out>.wasm (for exec) and <out> (native);
-      --checked makes NULL and out-of-bounds accesses in the wasm build trap.
+      SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR2 and SIGALRM sent to this process are the
+      program's: its handlers run, or it ends as a native program ends by them.
+  libnl-wasm cc [--checked] <file.c>... -o <out> [compiler flags]
+      Builds a C program against libnl twice, as gcc would: <out>.wasm (for exec) and
+      <out> (native). "libnl-wasm cc --help" lists the flags.
   libnl-wasm compare [--scenario FILE.json] [--same-netns] [--messages] [--checked]
+                     [--timeout SECONDS] [--signal SIGNAME] [--cflags 'FLAGS']
                      [--env K=V]... [<tool|prog|prog.c> [args...]]
-      Runs the native and the wasm build in two fresh, identical namespaces (set up by
-      the scenario) and reports differences in exit status, output, kernel state and,
-      with --messages, the netlink messages. Exit status 0 when they behave the same.
-      A C source is built both ways first; without a program, the scenario's "run"
-      steps are compared.
+      Runs the native and the wasm build in two fresh, identical namespaces and reports
+      differences in exit status, output, kernel state and, with --messages, the netlink
+      messages. Exit status 0 when they behave the same. Each namespace starts with only
+      lo, up, as on a machine; the scenario's setup then runs in it. A C source is built
+      both ways first, with --cflags (as "libnl-wasm cc" takes them); without a program,
+      the scenario's "run" steps are compared. --timeout stops each run after SECONDS
+      with SIGTERM (or --signal), for programs that run until stopped (monitors); how
+      each ends is compared like any exit.
 `;
 
 function fail(message: string): never {
   process.stderr.write(`libnl-wasm: ${message}\n`);
   process.exit(2);
+}
+
+/** --env KEY=VALUE */
+function addEnv(env: Record<string, string>, kv: string): void {
+  const eq = kv.indexOf('=');
+  if (eq <= 0) fail(`--env takes KEY=VALUE, not ${kv}`);
+  env[kv.slice(0, eq)] = kv.slice(eq + 1);
 }
 
 async function exec(argv: string[]): Promise<number> {
@@ -46,12 +60,8 @@ async function exec(argv: string[]): Promise<number> {
     const value = (): string => argv[++i] ?? fail(`${a} needs a value`);
     if (a === '--netns') netns = value();
     else if (a === '--pid') pid = Number(value());
-    else if (a === '--env') {
-      const kv = value();
-      const eq = kv.indexOf('=');
-      if (eq <= 0) fail(`--env takes KEY=VALUE, not ${kv}`);
-      env[kv.slice(0, eq)] = kv.slice(eq + 1);
-    } else if (a === '--read-only') readOnly = true;
+    else if (a === '--env') addEnv(env, value());
+    else if (a === '--read-only') readOnly = true;
     else if (a === '--trace') traceFile = value();
     else if (a === '--checked') checked = true;
     else if (a === '--') {
@@ -68,17 +78,33 @@ async function exec(argv: string[]): Promise<number> {
     netns, pid: pid ?? process.pid, policy: readOnly ? { readOnly: true } : undefined,
     tty: process.stdout.isTTY === true, traceFile,
   });
-  const onSignal = (): void => run.interrupt();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Signals sent to this process are the program's, as if it ran natively.
+  const forward = (name: NodeJS.Signals): void => run.signal(constants.signals[name]);
+  for (const name of FORWARDED_SIGNALS) process.on(name, forward);
+  let r: ProgramResult;
   try {
-    const r = await run.result;
-    if (r.crash && r.status !== 130) process.stderr.write(`libnl-wasm: ${programName}: ${r.crash}\n`);
-    return r.status;
+    r = await run.result;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const name of FORWARDED_SIGNALS) process.off(name, forward);
   }
+  if (r.crash) process.stderr.write(`libnl-wasm: ${programName}: ${r.crash}\n`);
+  if (r.signal) dieOf(r.signal);
+  return r.status;
+}
+
+/** The signals `exec` passes to its program (SIGKILL and SIGSTOP cannot be caught). */
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR2', 'SIGALRM', 'SIGTERM'];
+
+/**
+ * Ends this process by `sig`, as the program's native build would have
+ * ended: its parent sees the signal, not an exit status (a shell stops a
+ * script on SIGINT only then). Where this process ignores the signal
+ * (Node ignores SIGPIPE), it exits with the status a shell shows.
+ */
+function dieOf(sig: number): void {
+  const name = Object.entries(constants.signals).find(([, n]) => n === sig)?.[0];
+  if (name) process.kill(process.pid, name);
+  process.exit(128 + sig);
 }
 
 async function compareCommand(argv: string[]): Promise<number> {
@@ -94,11 +120,17 @@ async function compareCommand(argv: string[]): Promise<number> {
     else if (a === '--same-netns') opts.sameNetns = true;
     else if (a === '--messages') opts.messages = true;
     else if (a === '--checked') opts.checked = true;
-    else if (a === '--env') {
-      const kv = value();
-      const eq = kv.indexOf('=');
-      if (eq <= 0) fail(`--env takes KEY=VALUE, not ${kv}`);
-      env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    else if (a === '--cflags') opts.cflags = value().split(/\s+/).filter(Boolean);
+    else if (a === '--timeout') {
+      opts.timeout = Number(value());
+      if (!(opts.timeout > 0)) fail('--timeout takes a number of seconds');
+    } else if (a === '--signal') {
+      const name = value().toUpperCase();
+      const sig = (name.startsWith('SIG') ? name : `SIG${name}`) as NodeJS.Signals;
+      if (!(sig in constants.signals)) fail(`--signal: unknown signal ${name}`);
+      opts.signal = sig;
+    } else if (a === '--env') {
+      addEnv(env, value());
     } else if (a === '--') {
       i++;
       break;
@@ -120,7 +152,7 @@ async function main(): Promise<void> {
     // cc and compare are loaded only for themselves: with child_process, they
     // were a tenth of exec's start (docs/decisions/cli-start-up.md).
     case 'cc':
-      process.exitCode = await (await import('./cc.js')).compileProgram(rest);
+      process.exitCode = (await import('./cc.js')).compileProgram(rest);
       break;
     case 'compare':
       process.exitCode = await compareCommand(rest);

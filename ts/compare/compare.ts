@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyScenario, type Scenario, type Step } from './scenario.js';
+import { applyScenario, startLikeAMachine, type Scenario, type Step } from './scenario.js';
 import { buildProgram } from './programs.js';
 import { runNative, runWasm, type RunResult } from './run.js';
 import { maskVolatile } from './mask.js';
@@ -34,8 +34,14 @@ export interface CompareOptions {
   /** Run the wasm side in the checked (SAFE_HEAP) build. */
   checked?: boolean;
   env?: Record<string, string>;
-  /** Command prefix for both runs, inside the namespace (e.g. ['timeout', '3']). */
+  /** Command prefix for both runs, inside the namespace (e.g. ['setpriv', ...]). */
   wrapper?: string[];
+  /** Flags for building the steps given as C source (as `libnl-wasm cc` takes them). */
+  cflags?: string[];
+  /** Stop each run after this many seconds with `signal`; the status it ends with is compared like any. */
+  timeout?: number;
+  /** The signal a timeout sends (default SIGTERM). */
+  signal?: NodeJS.Signals;
 }
 
 export interface Difference {
@@ -103,18 +109,21 @@ function textDifference(a: string, b: string): string {
 }
 
 export function compare(opts: CompareOptions): CompareReport {
-  const programs = opts.steps.map((s) => (s.program.endsWith('.c') ? buildProgram(s.program, { checked: opts.checked }) : s.program));
+  const programs = opts.steps.map((s) => (s.program.endsWith('.c')
+    ? buildProgram(s.program, { checked: opts.checked, cflags: opts.cflags }) : s.program));
   const nsNative = opts.netns ?? makeNetns('n');
   const nsWasm = opts.netns ?? (opts.sameNetns ? nsNative : makeNetns('w'));
   const dir = opts.messages ? mkdtempSync(join(tmpdir(), 'libnl-wasm-compare-')) : undefined;
   try {
-    if (opts.scenario && !opts.netns) {
-      applyScenario(nsNative, opts.scenario);
-      if (nsWasm !== nsNative) applyScenario(nsWasm, opts.scenario);
+    if (!opts.netns) {
+      for (const ns of new Set([nsNative, nsWasm])) {
+        startLikeAMachine(ns);
+        if (opts.scenario) applyScenario(ns, opts.scenario);
+      }
     }
     const beforeN = snapshot(nsNative);
     const beforeW = nsWasm === nsNative ? beforeN : snapshot(nsWasm);
-    const common = { env: opts.env, wrapper: opts.wrapper };
+    const common = { env: opts.env, wrapper: opts.wrapper, timeout: opts.timeout, signal: opts.signal };
     const native = opts.steps.map((s, i) => runNative(nsNative, programs[i], s.args,
       { ...common, traceFile: dir && join(dir, 'native.jsonl') }));
     const afterN = snapshot(nsNative);

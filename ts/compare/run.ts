@@ -3,7 +3,8 @@
  * build under `ip netns exec`, and the wasm build through `libnl-wasm exec`,
  * as a user would run them. Both get the same small environment, read the
  * same classid/pktloc files, and can record their netlink traffic (native:
- * the LD_PRELOAD library build/native/libnltrace.so; wasm: the host).
+ * the LD_PRELOAD library build/native/libnltrace.so, from
+ * nltrace_preload.c here; wasm: the host).
  */
 import { spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
@@ -25,7 +26,13 @@ export interface RunOptions {
   traceFile?: string;
   /** wasm: use the checked (SAFE_HEAP) build. */
   checked?: boolean;
+  /** Seconds after which the program is sent `signal` (default SIGTERM); what it prints after that is kept. */
+  timeout?: number;
+  signal?: NodeJS.Signals;
 }
+
+/** How long any run may take at most. */
+const RUN_LIMIT_MS = 120_000;
 
 const cli = join(packageRoot, 'dist', 'cli', 'libnl-wasm.js');
 
@@ -37,6 +44,16 @@ function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...builds, ...extra };
 }
 
+/**
+ * timeout(1) in front of the program, when the run has one: spawnSync's own
+ * timeout stops reading the program's output as it sends the signal, so a
+ * program that prints on its way out would lose that output (or die of
+ * SIGPIPE); timeout(1) signals it and waits, and with --preserve-status
+ * ends as the program ended.
+ */
+const stopAfter = (o: RunOptions): string[] => (o.timeout === undefined ? []
+  : ['timeout', '--preserve-status', '-s', o.signal ?? 'SIGTERM', String(o.timeout)]);
+
 function statusOf(r: ReturnType<typeof spawnSync>): number {
   if (r.status !== null) return r.status;
   const sig = r.signal ? constants.signals[r.signal] : 0;
@@ -47,9 +64,8 @@ export function runNative(ns: string, program: string, args: string[] = [], opts
   const env = { NLSYSCONFDIR: join(buildDir('native'), 'etc', 'libnl'), ...opts.env };
   const trace = opts.traceFile
     ? ['env', `LD_PRELOAD=${join(buildDir('native'), 'libnltrace.so')}`, `NLTRACE_FILE=${opts.traceFile}`] : [];
-  const r = spawnSync('ip', ['netns', 'exec', ns, ...(opts.wrapper ?? []), ...trace, findProgram(program, 'native'), ...args], {
-    encoding: 'utf8', env: baseEnv(env), timeout: 120_000,
-  });
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...(opts.wrapper ?? []), ...stopAfter(opts), ...trace,
+    findProgram(program, 'native'), ...args], { encoding: 'utf8', env: baseEnv(env), timeout: RUN_LIMIT_MS });
   return { status: statusOf(r), stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -60,8 +76,8 @@ export function runWasm(ns: string, program: string, args: string[] = [], opts: 
   // it like the native program.
   const wrapper = opts.wrapper ?? [];
   const argv = wrapper.length
-    ? ['ip', 'netns', 'exec', ns, ...wrapper, process.execPath, cli, 'exec', ...flags, program, ...args]
-    : [process.execPath, cli, 'exec', '--netns', ns, ...flags, program, ...args];
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: baseEnv(opts.env), timeout: 120_000 });
+    ? ['ip', 'netns', 'exec', ns, ...wrapper, ...stopAfter(opts), process.execPath, cli, 'exec', ...flags, program, ...args]
+    : [...stopAfter(opts), process.execPath, cli, 'exec', '--netns', ns, ...flags, program, ...args];
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: baseEnv(opts.env), timeout: RUN_LIMIT_MS });
   return { status: statusOf(r), stdout: r.stdout, stderr: r.stderr };
 }

@@ -73,6 +73,16 @@ const ALLOWED = new Set(['ip', 'tc', 'bridge']);
 const QUIET = ['net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0',
   'net.ipv6.conf.default.router_solicitations=0'];
 
+/**
+ * What every namespace compare makes starts with, as a machine's own
+ * namespace has it: the loopback interface up (`ip netns add` leaves it
+ * down). A scenario can take it down again.
+ */
+export function startLikeAMachine(ns: string): void {
+  const r = spawnSync('ip', ['-n', ns, 'link', 'set', 'lo', 'up'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ip -n ${ns} link set lo up: ${r.stderr.trim()}`);
+}
+
 /** Builds the scenario's state in namespace `ns` (made quiet first, see QUIET). */
 export function applyScenario(ns: string, scenario: Scenario): void {
   const q = spawnSync('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...QUIET], { encoding: 'utf8' });

@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 
 export const CLANG = '/usr/bin/clang-14';
 export const NATIVE_CC = 'cc';
-const SYSROOT = '/usr/share/emscripten/cache/sysroot';
+/** The sysroot wasm modules are compiled against (vendor/emscripten/linux_errno_sysroot.py). */
+export const wasmSysroot = (root: string): string => join(root, 'build/emscripten/cache/sysroot');
 
 export interface Paths {
   /** the repository */
@@ -29,11 +30,16 @@ export function includeDirs(p: Paths): { linuxPrivate: string; libnl: string; ge
   };
 }
 
+/** clang flags for compiling C for wasm32 as emcc does, against the project's sysroot. */
+export function wasmTargetFlags(root: string): string[] {
+  return ['-target', 'wasm32-unknown-emscripten', `--sysroot=${wasmSysroot(root)}`, '-D__EMSCRIPTEN__'];
+}
+
 /** clang flags for parsing libnl's headers as libnl.wasm is compiled. */
 export function wasmFlags(p: Paths): string[] {
   const d = includeDirs(p);
   return [
-    '-target', 'wasm32-unknown-emscripten', `--sysroot=${SYSROOT}`, '-D__EMSCRIPTEN__', '-D_GNU_SOURCE',
+    ...wasmTargetFlags(p.root), '-D_GNU_SOURCE',
     '-I', d.linuxPrivate, '-I', d.libnl, '-I', d.generated, '-idirafter', d.uapi,
     // cache-api.h and friends #warning that they are deprecated; they are still public.
     '-Wno-#warnings',
@@ -52,7 +58,7 @@ export function nativeFlags(p: Paths): string[] {
  */
 export function headerName(p: Paths, file: string): string {
   const d = includeDirs(p);
-  const roots = [d.linuxPrivate, d.libnl, d.generated, d.uapi, join(SYSROOT, 'include')];
+  const roots = [d.linuxPrivate, d.libnl, d.generated, d.uapi, join(wasmSysroot(p.root), 'include')];
   for (const r of roots) if (file.startsWith(`${r}/`)) return relative(r, file);
   const i = file.lastIndexOf('/include/');
   return i >= 0 ? file.slice(i + '/include/'.length) : '';

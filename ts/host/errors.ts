@@ -1,7 +1,8 @@
 /**
- * How a wasm instance's run can end other than by returning: exit(), a trap
- * (or abort) inside wasm, or cancellation by the host. After a trap or a
- * cancellation the instance is unusable; after exit() it is finished.
+ * How a wasm instance's run can end other than by returning: exit(), a
+ * signal, a trap (or abort) inside wasm, or cancellation by the host. After
+ * a trap or a cancellation the instance is unusable; after exit() or a
+ * signal it is finished.
  */
 
 /** The program called exit(status) (or returned from main). */
@@ -9,6 +10,21 @@ export class ProcessExit extends Error {
   constructor(readonly status: number) {
     super(`exit(${status})`);
     this.name = 'ProcessExit';
+  }
+}
+
+/**
+ * The program ended as a signal's default action ends a process; a shell
+ * shows 128 + signal as its status.
+ */
+export class ProcessSignal extends Error {
+  constructor(readonly signal: number) {
+    super(`killed by signal ${signal}`);
+    this.name = 'ProcessSignal';
+  }
+
+  get status(): number {
+    return 128 + this.signal;
   }
 }
 

@@ -8,11 +8,12 @@
  *
  * Implements the file imports of emscripten 3.1.6's libc (its JS-side
  * syscalls, in its calling conventions: __syscall_* return -errno, the
- * wasi_snapshot_preview1 ones return errno), all in WASI errno numbering.
+ * wasi_snapshot_preview1 ones return errno), all in Linux errno numbering
+ * (errno.ts).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { WasiErrno } from './wasi_errno.js';
+import { Errno } from './errno.js';
 
 export type OutputSink = (bytes: Uint8Array) => void;
 
@@ -121,17 +122,17 @@ export class FileTable {
 
   private install(file: OpenFile): number {
     const fd = this.lowestFree(3);
-    if (fd < 0) return -WasiErrno.MFILE;
+    if (fd < 0) return -Errno.EMFILE;
     this.files.set(fd, file);
     return fd;
   }
 
   private openTmp(path: string, flags: number): number {
     let node = this.tmp.get(path);
-    if (node && flags & O_CREAT && flags & O_EXCL) return -WasiErrno.EXIST;
+    if (node && flags & O_CREAT && flags & O_EXCL) return -Errno.EEXIST;
     if (!node) {
-      if (!(flags & O_CREAT)) return -WasiErrno.NOENT;
-      if (this.tmp.size >= 64) return -WasiErrno.MFILE;
+      if (!(flags & O_CREAT)) return -Errno.ENOENT;
+      if (this.tmp.size >= 64) return -Errno.EMFILE;
       node = { bytes: new Uint8Array(256), size: 0 };
       this.tmp.set(path, node);
     }
@@ -141,8 +142,8 @@ export class FileTable {
 
   unlink(path: string): number {
     const p = tmpPath(path);
-    if (p) return this.tmp.delete(p) ? 0 : -WasiErrno.NOENT;
-    return allowedSource(path, this.opts.libnlEtcDir) ? -WasiErrno.ROFS : -WasiErrno.NOENT;
+    if (p) return this.tmp.delete(p) ? 0 : -Errno.ENOENT;
+    return allowedSource(path, this.opts.libnlEtcDir) ? -Errno.EROFS : -Errno.ENOENT;
   }
 
   open(path: string, flags: number): number {
@@ -150,11 +151,11 @@ export class FileTable {
     if (tmp) return this.openTmp(tmp, flags);
     if ((flags & O_ACCMODE) === O_WRONLY || (flags & O_ACCMODE) === O_RDWR ||
       flags & (O_CREAT | O_TRUNC | O_APPEND)) {
-      return allowedSource(path, this.opts.libnlEtcDir) ? -WasiErrno.ROFS : -WasiErrno.ACCES;
+      return allowedSource(path, this.opts.libnlEtcDir) ? -Errno.EROFS : -Errno.EACCES;
     }
     const source = allowedSource(path, this.opts.libnlEtcDir);
-    if (!source) return -WasiErrno.NOENT;
-    if (flags & O_DIRECTORY) return -WasiErrno.NOTDIR;
+    if (!source) return -Errno.ENOENT;
+    if (flags & O_DIRECTORY) return -Errno.ENOTDIR;
     let file: OpenFile;
     if (source === 'null' || source === 'urandom') {
       file = { kind: source, position: 0, flags };
@@ -163,19 +164,19 @@ export class FileTable {
         file = { kind: 'data', data: readFileSync(source), position: 0, flags };
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        return code === 'EISDIR' ? -WasiErrno.ISDIR : code === 'EACCES' ? -WasiErrno.ACCES : -WasiErrno.NOENT;
+        return code === 'EISDIR' ? -Errno.EISDIR : code === 'EACCES' ? -Errno.EACCES : -Errno.ENOENT;
       }
     }
     return this.install(file);
   }
 
   close(fd: number): number {
-    return this.files.delete(fd) ? WasiErrno.SUCCESS : WasiErrno.BADF;
+    return this.files.delete(fd) ? 0 : Errno.EBADF;
   }
 
   read(fd: number, into: Uint8Array): number {
     const f = this.files.get(fd);
-    if (!f) return -WasiErrno.BADF;
+    if (!f) return -Errno.EBADF;
     switch (f.kind) {
       case 'null':
       case 'stdin':
@@ -197,17 +198,17 @@ export class FileTable {
         return n;
       }
       default:
-        return -WasiErrno.BADF;
+        return -Errno.EBADF;
     }
   }
 
   write(fd: number, bytes: Uint8Array): number {
     const f = this.files.get(fd);
-    if (!f) return -WasiErrno.BADF;
+    if (!f) return -Errno.EBADF;
     if (f.kind === 'stdout') this.opts.stdout(bytes.slice());
     else if (f.kind === 'stderr') this.opts.stderr(bytes.slice());
     else if (f.kind === 'tmp' && (f.flags & O_ACCMODE) !== 0) return this.writeTmp(f, bytes);
-    else if (f.kind !== 'null') return -WasiErrno.BADF;
+    else if (f.kind !== 'null') return -Errno.EBADF;
     return bytes.length;
   }
 
@@ -217,7 +218,7 @@ export class FileTable {
     const end = f.position + bytes.length;
     let used = 0;
     for (const n of this.tmp.values()) used += n.size;
-    if (end > node.size && used + end - node.size > TMP_LIMIT) return -WasiErrno.IO;
+    if (end > node.size && used + end - node.size > TMP_LIMIT) return -Errno.EIO;
     if (end > node.bytes.length) {
       const grown = new Uint8Array(Math.max(end, node.bytes.length * 2));
       grown.set(node.bytes.subarray(0, node.size));
@@ -231,19 +232,19 @@ export class FileTable {
 
   seek(fd: number, offset: number, whence: number): number {
     const f = this.files.get(fd);
-    if (!f) return -WasiErrno.BADF;
-    if (f.kind !== 'data' && f.kind !== 'tmp') return f.kind === 'null' ? 0 : -WasiErrno.SPIPE;
+    if (!f) return -Errno.EBADF;
+    if (f.kind !== 'data' && f.kind !== 'tmp') return f.kind === 'null' ? 0 : -Errno.ESPIPE;
     const size = f.kind === 'tmp' ? (f.tmp as MemoryFile).size : (f.data as Uint8Array).length;
     const base = whence === 0 ? 0 : whence === 1 ? f.position : whence === 2 ? size : NaN;
     const pos = base + offset;
-    if (!Number.isFinite(pos) || pos < 0) return -WasiErrno.INVAL;
+    if (!Number.isFinite(pos) || pos < 0) return -Errno.EINVAL;
     f.position = pos;
     return pos;
   }
 
   fcntl(fd: number, cmd: number, arg: number): number {
     const f = this.files.get(fd);
-    if (!f) return -WasiErrno.BADF;
+    if (!f) return -Errno.EBADF;
     switch (cmd) {
       case F_GETFD:
       case F_SETFD:
@@ -256,12 +257,12 @@ export class FileTable {
       case F_DUPFD:
       case F_DUPFD_CLOEXEC: {
         const nfd = this.lowestFree(arg);
-        if (nfd < 0) return -WasiErrno.MFILE;
+        if (nfd < 0) return -Errno.EMFILE;
         this.files.set(nfd, { ...f });
         return nfd;
       }
       default:
-        return -WasiErrno.INVAL;
+        return -Errno.EINVAL;
     }
   }
 
@@ -271,14 +272,14 @@ export class FileTable {
   }
 
   ioctl(fd: number, request: number): number {
-    if (!this.files.has(fd)) return -WasiErrno.BADF;
-    if (request === TCGETS || request === TIOCGWINSZ) return this.isTerminal(fd) ? 0 : -WasiErrno.NOTTY;
-    return -WasiErrno.INVAL;
+    if (!this.files.has(fd)) return -Errno.EBADF;
+    if (request === TCGETS || request === TIOCGWINSZ) return this.isTerminal(fd) ? 0 : -Errno.ENOTTY;
+    return -Errno.EINVAL;
   }
 
   /** WASI filetype of an open descriptor, or -errno. */
   fileType(fd: number): number {
-    if (!this.files.has(fd)) return -WasiErrno.BADF;
+    if (!this.files.has(fd)) return -Errno.EBADF;
     return this.isTerminal(fd) ? FILETYPE_CHARACTER_DEVICE : FILETYPE_REGULAR_FILE;
   }
 
@@ -287,24 +288,24 @@ export class FileTable {
     const tmp = tmpPath(path);
     const node = tmp ? this.tmp.get(tmp) : undefined;
     const source = tmp ? undefined : allowedSource(path, this.opts.libnlEtcDir);
-    if (!source && !node) return -WasiErrno.NOENT;
+    if (!source && !node) return -Errno.ENOENT;
     if (node) return writeStat(view, buf, { size: node.size, mode: S_IFREG | 0o600 });
     if (source === 'null' || source === 'urandom' || source === undefined) {
       return writeStat(view, buf, { size: 0, mode: S_IFCHR | 0o444 });
     }
     try {
       const st = statSync(source);
-      if (!st.isFile()) return -WasiErrno.NOENT;
+      if (!st.isFile()) return -Errno.ENOENT;
       return writeStat(view, buf, { size: st.size, mode: S_IFREG | 0o444, mtime: Math.floor(st.mtimeMs / 1000), ino: st.ino });
     } catch {
-      return -WasiErrno.NOENT;
+      return -Errno.ENOENT;
     }
   }
 
   /** fstat(2) of an open descriptor, in the same layout as stat(). */
   fstat(fd: number, view: DataView, buf: number): number {
     const f = this.files.get(fd);
-    if (!f) return -WasiErrno.BADF;
+    if (!f) return -Errno.EBADF;
     switch (f.kind) {
       case 'data': return writeStat(view, buf, { size: (f.data as Uint8Array).length, mode: S_IFREG | 0o444 });
       case 'tmp': return writeStat(view, buf, { size: (f.tmp as MemoryFile).size, mode: S_IFREG | 0o600 });

@@ -13,7 +13,9 @@ import { promisify } from 'node:util';
 import { FileTable, type OutputSink } from './files.js';
 import { SocketTable, type SocketPolicy, type TraceRecord } from './sockets.js';
 import { libcImports, invokeTrampoline, type LibcExports } from './libc_imports.js';
-import { Cancelled, ProcessExit, WasmTrap } from './errors.js';
+import { Cancelled, ProcessExit, ProcessSignal, WasmTrap } from './errors.js';
+import { SignalState, signalImports, type AlarmSink } from './signals.js';
+import { CANCEL_SHUTDOWN, Waits } from './waits.js';
 import { nativeHost, type NativeHost } from './native.js';
 import { netnsPath, openNetns, type NetnsSpec } from './netns.js';
 import { libnlEtcDir } from './paths.js';
@@ -47,13 +49,20 @@ export interface ProcessOptions {
   readAhead?: boolean;
   /** Largest the instance's memory may grow to, in bytes (default 2 GiB, the most wasm32 libc can use). */
   memoryLimit?: number;
+  /**
+   * The program's signals, shared with whoever sends them (run_program.ts);
+   * default: a state of its own, which only raise() reaches.
+   */
+  signals?: SignalState;
+  /** Receives each alarm() the program sets, to raise SIGALRM when it is due; default: alarms never fire. */
+  onAlarm?: AlarmSink;
 }
 
 /**
  * What another thread needs to interrupt this instance's blocking calls:
  * CANCEL_CALL ends the current blocking socket call with EAGAIN (libnl
  * reports NLE_AGAIN and the instance stays usable); CANCEL_SHUTDOWN unwinds
- * the instance for good.
+ * the instance for good (waits.ts).
  */
 export interface CancelToken {
   wakeFd: number;
@@ -61,8 +70,7 @@ export interface CancelToken {
   flag: SharedArrayBuffer;
 }
 
-export const CANCEL_SHUTDOWN = 1;
-export const CANCEL_CALL = 2;
+export { CANCEL_CALL, CANCEL_SHUTDOWN } from './waits.js';
 
 /** Asks the instance behind `token` to abandon its blocking call. */
 export function cancelInstance(token: CancelToken, reason = CANCEL_SHUTDOWN): void {
@@ -103,6 +111,7 @@ export class WasmProcess {
   readonly files: FileTable;
   readonly sockets: SocketTable;
   readonly pid: number;
+  private readonly waits: Waits;
   private readonly wakeFd: number;
   private readonly cancelFlag: Int32Array;
   private readonly netnsFd: number;
@@ -132,15 +141,13 @@ export class WasmProcess {
       stderr,
       tty: opts.tty,
     });
+    const signals = opts.signals ?? new SignalState();
+    const waits = new Waits(native, this.wakeFd, this.cancelFlag, signals);
+    this.waits = waits;
     this.sockets = new SocketTable({
       netnsFd: this.netnsFd,
       pid: this.pid,
-      wakeFd: this.wakeFd,
-      onWake: () => {
-        const reason = Atomics.exchange(this.cancelFlag, 0, 0);
-        if (reason === CANCEL_SHUTDOWN) throw new Cancelled('shut down');
-        return reason === CANCEL_CALL;
-      },
+      waits,
       policy: opts.policy,
       trace: opts.trace,
       host: opts.host,
@@ -153,13 +160,20 @@ export class WasmProcess {
       env: opts.env ?? {},
       exports: getExports,
       programName: opts.programName ?? 'libnl',
-      sleep: (ms) => this.sockets.sleep(ms),
+      sleep: (ms) => (ms < 0 ? waits.sleep(-1, 0) : waits.sleep(Math.floor(ms / 1000), (ms % 1000) * 1_000_000)),
       memoryLimit: opts.memoryLimit,
     });
     const imports: WebAssembly.Imports = {
       env: libc.env,
       wasi_snapshot_preview1: libc.wasi,
-      nlhost: this.sockets.imports(() => this.exports.memory),
+      nlhost: {
+        ...this.sockets.imports(() => this.exports.memory),
+        ...signalImports({
+          state: signals,
+          sleep: (sec, nsec, waited) => waits.sleep(sec, nsec, waited),
+          alarm: opts.onAlarm,
+        }),
+      },
     };
     const invoke = invokeTrampoline(getExports);
     const missing: string[] = [];
@@ -233,6 +247,11 @@ export class WasmProcess {
     return this.sockets.withNetns(fd, fn);
   }
 
+  /** Waits until the host's descriptor `fd`, which the instance writes its output to, takes more. */
+  waitWritable(fd: number): void {
+    this.waits.writable(fd);
+  }
+
   /** Why the instance is unusable, or undefined while it is healthy. */
   get failure(): Error | undefined {
     return this.deadReason;
@@ -270,7 +289,8 @@ export class WasmProcess {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof WebAssembly.RuntimeError || e instanceof WasmTrap || e instanceof ProcessExit || e instanceof Cancelled) {
+      if (e instanceof WebAssembly.RuntimeError || e instanceof WasmTrap || e instanceof ProcessExit
+        || e instanceof ProcessSignal || e instanceof Cancelled) {
         throw this.failed(what, e);
       }
       throw e;
@@ -280,7 +300,7 @@ export class WasmProcess {
   /** Marks the instance dead after `e` escaped from wasm during `name`; returns what to throw. */
   private failed(name: string, e: unknown): Error {
     if (this.deadReason) return this.deadReason;
-    if (e instanceof ProcessExit) {
+    if (e instanceof ProcessExit || e instanceof ProcessSignal) {
       this.exitStatus = e.status;
       this.deadReason = new Error(`libnl wasm instance exited with status ${e.status} during ${name}`);
       return e;

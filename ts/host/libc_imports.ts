@@ -8,13 +8,14 @@
  *
  * Signatures follow emscripten's legalized ABI: 64-bit values arrive as two
  * i32 halves, `__syscall_*` return -errno, WASI calls return errno, all in
- * WASI numbering.
+ * Linux numbering, as the instance's libc numbers errno (errno.ts).
  */
-import { WasiErrno } from './wasi_errno.js';
+import { Errno } from './errno.js';
 import type { FileTable } from './files.js';
 import { ProcessExit, WasmTrap } from './errors.js';
 import { strftime, writeTm, readTm, tmToEpochUTC } from './time_format.js';
 import { cString } from './c_string.js';
+import { readIovecs, readPollfd, writeRevents, writeTimespec, writeTimeval, WASM32_IOVEC_SIZE } from './wasm32_structs.js';
 
 export interface LibcExports {
   memory: WebAssembly.Memory;
@@ -35,8 +36,8 @@ export interface LibcImportOptions {
   exports: () => LibcExports;
   /** argv[0], for assertion messages. */
   programName: string;
-  /** Blocks for `ms` milliseconds (-1: forever), interruptibly. */
-  sleep: (ms: number) => void;
+  /** Sleeps `ms` milliseconds in the host: 0, or -EINTR when a signal ends the sleep. */
+  sleep: (ms: number) => number;
   /** Largest the wasm heap may grow to, in bytes (default and ceiling: 2 GiB). */
   memoryLimit?: number;
 }
@@ -61,6 +62,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
   const mem = (): ArrayBuffer => ex().memory.buffer;
   const view = (): DataView => new DataView(mem());
   const u8 = (): Uint8Array => new Uint8Array(mem());
+  const inBounds = (ptr: number, len: number): boolean => (ptr >>> 0) + (len >>> 0) <= mem().byteLength;
   let tempRet0 = 0;
   // malloc() fails past the limit: a runaway allocation (a parser looping on
   // a malformed message) ends in NLE_NOMEM instead of eating the process's memory.
@@ -71,28 +73,27 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     ex().__stdio_exit?.();
   };
 
-  // Reads/writes through an iovec array (8-byte wasm32 iovecs).
+  // Reads/writes through an iovec array.
   const iovLoop = (iov: number, iovcnt: number, pnum: number, op: (chunk: Uint8Array) => number): number => {
+    const pairs = new Uint32Array(iovcnt * 2);
+    if (!inBounds(iov, iovcnt * WASM32_IOVEC_SIZE)) return Errno.EFAULT;
+    readIovecs(view(), iov, iovcnt, pairs);
     let total = 0;
     for (let i = 0; i < iovcnt; i++) {
-      const v = view();
-      const base = v.getUint32(iov + i * 8, true);
-      const len = v.getUint32(iov + i * 8 + 4, true);
-      if (base + len > mem().byteLength) return WasiErrno.FAULT;
+      const [base, len] = [pairs[2 * i], pairs[2 * i + 1]];
+      if (base + len > mem().byteLength) return Errno.EFAULT;
       const n = op(new Uint8Array(mem(), base, len));
       if (n < 0) return -n;
       total += n;
       if (n < len) break;
     }
     view().setUint32(pnum, total, true);
-    return WasiErrno.SUCCESS;
+    return 0;
   };
 
-  // struct timespec is (i32 sec, i32 nsec) in wasm32.
   const clockGettime = (clockId: number, tp: number): number => {
     const ns = clockId === 0 ? BigInt(Date.now()) * 1000000n : process.hrtime.bigint();
-    view().setInt32(tp, Number(ns / 1000000000n), true);
-    view().setInt32(tp + 4, Number(ns % 1000000000n), true);
+    writeTimespec(view(), tp, Number(ns / 1000000000n), Number(ns % 1000000000n));
     return 0;
   };
 
@@ -161,8 +162,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     __clock_gettime: (clockId, tp) => clockGettime(clockId, tp),
     gettimeofday: (tv) => {
       const now = Date.now();
-      view().setInt32(tv, Math.floor(now / 1000), true);
-      view().setInt32(tv + 4, (now % 1000) * 1000, true);
+      writeTimeval(view(), tv, Math.floor(now / 1000), (now % 1000) * 1000);
       return 0;
     },
     __call_sighandler: (fp, sig) => {
@@ -218,19 +218,18 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
     __syscall_unlink: (path) => files.unlink(cString(mem(), path)),
     // poll() on descriptors that are not sockets (wasm/socket_calls.c polls
     // sockets through nlhost): files never block, so only a call with
-    // nothing to watch waits, as a sleep.
+    // nothing to watch waits, as a sleep (-1: until a signal).
     __syscall_poll: (fds, nfds, timeout) => {
       let ready = 0;
       for (let i = 0; i < nfds; i++) {
         const v = view();
-        const fd = v.getInt32(fds + i * 8, true);
-        const events = v.getInt16(fds + i * 8 + 4, true);
+        const { fd, events } = readPollfd(v, fds, i);
         let revents = 0;
         if (fd >= 0) revents = files.fileType(fd) < 0 ? POLLNVAL : events & (POLLIN | POLLOUT);
-        v.setInt16(fds + i * 8 + 6, revents, true);
+        writeRevents(v, fds, i, revents);
         if (revents) ready++;
       }
-      if (ready === 0 && timeout !== 0) opts.sleep(timeout);
+      if (ready === 0 && timeout !== 0) return opts.sleep(timeout);
       return ready;
     },
     __syscall_stat64: (path, buf) => files.stat(cString(mem(), path), view(), buf),
@@ -254,7 +253,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       if (pos < 0) return -pos;
       view().setUint32(newOffset, pos >>> 0, true);
       view().setUint32(newOffset + 4, Math.floor(pos / 4294967296), true);
-      return WasiErrno.SUCCESS;
+      return 0;
     }) as unknown as ImportFn,
     fd_fdstat_get: (fd, buf) => {
       const type = files.fileType(fd);
@@ -262,13 +261,13 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       const v = view();
       for (let i = 0; i < 24; i += 4) v.setUint32(buf + i, 0, true);
       v.setUint8(buf, type);
-      return WasiErrno.SUCCESS;
+      return 0;
     },
     environ_sizes_get: (pcount, psize) => {
       const strs = envStrings();
       view().setUint32(pcount, strs.length, true);
       view().setUint32(psize, strs.reduce((n, s) => n + s.length, 0), true);
-      return WasiErrno.SUCCESS;
+      return 0;
     },
     environ_get: (environ, buf) => {
       let p = buf;
@@ -277,7 +276,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
         u8().set(s, p);
         p += s.length;
       });
-      return WasiErrno.SUCCESS;
+      return 0;
     },
     // (clock, precision as i64 or two i32 halves, out): see fd_seek.
     clock_time_get: ((...a: Array<number | bigint>) => {
@@ -285,7 +284,7 @@ export function libcImports(opts: LibcImportOptions): { env: Record<string, Impo
       const out = (typeof a[1] === 'bigint' ? a[2] : a[3]) as number;
       const ns = clockId === 0 ? BigInt(Date.now()) * 1000000n : process.hrtime.bigint();
       view().setBigUint64(out, ns, true);
-      return WasiErrno.SUCCESS;
+      return 0;
     }) as unknown as ImportFn,
     proc_exit: (status) => {
       throw new ProcessExit(status);

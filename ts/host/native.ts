@@ -45,6 +45,8 @@ export interface NativeHost {
   wakeupCreate(): number;
   wakeupSignal(fd: number): number;
   wakeupReset(fd: number): number;
+  /** Sleeps until `fd` is signalled (-ECANCELED) or the time has passed (0); seconds < 0: no limit. */
+  wakeupWait(fd: number, seconds: number, nanoseconds: number): number;
   /** A pid for a new wasm instance, unique in this process. */
   allocatePid(): number;
   processPid(): number;

@@ -7,12 +7,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { WasmProcess, loadModuleSync } from './instance.js';
-import { WasmTrap, Cancelled, ProcessExit } from './errors.js';
+import { WasmTrap, ProcessExit, ProcessSignal } from './errors.js';
+import { SignalState } from './signals.js';
 import type { ProgramRequest, ProgramMessage } from './run_program.js';
+
+const SIGPIPE = 13;
 
 const req = workerData as ProgramRequest;
 const post = (m: ProgramMessage): void => parentPort?.postMessage(m);
-const pause = new Int32Array(new SharedArrayBuffer(4));
+let proc: WasmProcess | undefined;
 
 function sink(fd: number, stream: 'stdout' | 'stderr'): (b: Uint8Array) => void {
   if (req.capture) return (bytes) => post({ kind: 'output', stream, bytes });
@@ -24,10 +27,10 @@ function sink(fd: number, stream: 'stdout' | 'stderr'): (b: Uint8Array) => void 
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         // A closed pipe ends the program as SIGPIPE ends a native one.
-        if (code === 'EPIPE') throw new ProcessExit(141);
+        if (code === 'EPIPE') throw new ProcessSignal(SIGPIPE);
         // The parent's stdout may be a non-blocking pipe; wait for room.
-        if (code !== 'EAGAIN') throw e;
-        Atomics.wait(pause, 0, 0, 1);
+        if (code !== 'EAGAIN' || !proc) throw e;
+        proc.waitWritable(fd);
       }
     }
   };
@@ -36,7 +39,6 @@ function sink(fd: number, stream: 'stdout' | 'stderr'): (b: Uint8Array) => void 
 let traceFd: number | undefined;
 if (req.traceFile) traceFd = openSync(req.traceFile, 'a');
 
-let proc: WasmProcess | undefined;
 try {
   proc = WasmProcess.create(loadModuleSync(req.path), {
     programName: req.programName,
@@ -48,20 +50,23 @@ try {
     stdout: sink(1, 'stdout'),
     stderr: sink(2, 'stderr'),
     libnlEtcDir: req.libnlEtcDir,
+    signals: new SignalState(req.signals),
+    onAlarm: (ms) => post({ kind: 'alarm', ms }),
     trace: traceFd === undefined ? undefined : (r) => {
       writeSync(traceFd as number, `${JSON.stringify({ dir: r.dir, protocol: r.protocol, data: Buffer.from(r.bytes).toString('hex') })}\n`);
     },
   });
   post({ kind: 'started', cancel: proc.cancelToken });
-  const status = proc.main(req.args, req.programName);
+  // The status a shell sees: the low byte of what main() returns.
+  const status = proc.main(req.args, req.programName) & 0xff;
   post({ kind: 'exit', status });
 } catch (e) {
   if (e instanceof ProcessExit) {
-    post({ kind: 'exit', status: e.status });
+    post({ kind: 'exit', status: e.status & 0xff });
+  } else if (e instanceof ProcessSignal) {
+    post({ kind: 'exit', status: e.status, signal: e.signal });
   } else if (e instanceof WasmTrap) {
     post({ kind: 'exit', status: e.call === 'assert' || e.call === 'abort' ? 134 : 139, crash: e.reason });
-  } else if (e instanceof Cancelled) {
-    post({ kind: 'exit', status: 130, crash: e.message });
   } else {
     post({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
   }

@@ -5,22 +5,18 @@
  * The instance names sockets by handles that only this table gives out, so it
  * cannot reach descriptors it did not create. Only AF_NETLINK sockets exist;
  * a policy can narrow the protocols and refuse requests that change kernel
- * state. Results are -errno in Linux numbering.
+ * state. Results are -errno (errno.ts).
  */
 import { nativeHost, type NativeHost } from './native.js';
 import {
   MSG_CTRUNC, controlFromNative, controlToNative, nativeControlCapacity, readIovecs,
-  readMsghdr, timevalFromNative, timevalToNative, timevalToTimeoutMs, writeMsghdrResult,
-  NATIVE_TIMEVAL_SIZE, WASM32_TIMEVAL_SIZE,
-} from './msghdr.js';
+  readMsghdr, readPollfd, readRevents, timevalFromNative, timevalToNative, timevalToTimeoutMs,
+  writeMsghdrResult, writePollfd, writeRevents, NATIVE_POLLFD, NATIVE_TIMEVAL_SIZE,
+  WASM32_IOVEC_SIZE, WASM32_MSGHDR_SIZE, WASM32_POLLFD, WASM32_TIMEVAL_SIZE,
+} from './wasm32_structs.js';
 import { isStateChangingRequest } from './request_policy.js';
-
-/** Linux errno values the host produces itself. */
-export const LinuxErrno = {
-  EPERM: 1, EBADF: 9, EAGAIN: 11, EFAULT: 14, EINVAL: 22, EMFILE: 24,
-  ENOPROTOOPT: 92, EPROTONOSUPPORT: 93, ESOCKTNOSUPPORT: 94, EAFNOSUPPORT: 97,
-  ECANCELED: 125,
-} as const;
+import { Errno } from './errno.js';
+import type { Waits } from './waits.js';
 
 const AF_NETLINK = 16;
 const SOCK_DGRAM = 2;
@@ -41,6 +37,8 @@ const SO_ATTACH_BPF = 50;
 const SO_ATTACH_REUSEPORT_CBPF = 51;
 const SO_ATTACH_REUSEPORT_EBPF = 52;
 const CLONE_NEWNET = 0x40000000;
+/** A socket of the instance's C library (wasm/nlhost.h): not traced, as glibc's own are not natively. */
+const NLHOST_SOCK_LIBC = 0x40000000;
 const MAX_IOV = 1024;
 
 export interface SocketPolicy {
@@ -55,14 +53,8 @@ export interface SocketTableOptions {
   netnsFd: number;
   /** The pid the instance reports (getpid), which libnl builds port ids from. */
   pid: number;
-  /** Eventfd that interrupts blocking calls; see `onWake`. */
-  wakeFd: number;
-  /**
-   * Called when a blocking call was woken up: throws to abandon the instance,
-   * returns true to end just this call with EAGAIN (a cancelled or timed-out
-   * call, libnl then reports NLE_AGAIN), false to keep waiting.
-   */
-  onWake: () => boolean;
+  /** How blocking calls wait, and what ends them early (cancellation, signals). */
+  waits: Waits;
   policy?: SocketPolicy;
   /** Receives a copy of every netlink datagram sent or received (not peeked). */
   trace?: (record: TraceRecord) => void;
@@ -84,6 +76,7 @@ export interface TraceRecord {
 interface Socket {
   fd: number;
   protocol: number;
+  traced: boolean;
   nonblocking: boolean;
   recvTimeoutMs: number;
 }
@@ -137,17 +130,6 @@ export class SocketTable {
     this.ownNetnsFd = -1;
   }
 
-  /** Waits `ms` milliseconds (-1: forever), or until the instance is woken up to stop. */
-  sleep(ms: number): void {
-    for (;;) {
-      const r = this.native.poll(new Uint8Array(0), ms, this.opts.wakeFd);
-      if (r !== -LinuxErrno.ECANCELED) return;
-      const stop = this.opts.onWake();
-      this.native.wakeupReset(this.opts.wakeFd);
-      if (stop) return;
-    }
-  }
-
   private newHandle(): number {
     for (let h = 0; ; h++) if (!this.sockets.has(h)) return h;
   }
@@ -169,25 +151,16 @@ export class SocketTable {
     const inBounds = (ptr: number, len: number): boolean =>
       (ptr >>> 0) + (len >>> 0) <= memory().buffer.byteLength;
     const sock = (h: number): Socket | undefined => this.sockets.get(h);
-
-    // Runs a native call that may report -ECANCELED when woken up.
-    const interruptible = (call: () => number): number => {
-      for (;;) {
-        const r = call();
-        if (r !== -LinuxErrno.ECANCELED) return r;
-        const stop = this.opts.onWake();
-        native.wakeupReset(this.opts.wakeFd);
-        if (stop) return -LinuxErrno.EAGAIN;
-      }
-    };
+    const { waits } = this.opts;
 
     return {
-      sock_open: (domain, type, protocol) => {
-        if (domain !== AF_NETLINK) return -LinuxErrno.EAFNOSUPPORT;
+      sock_open: (domain, typeAndFlags, protocol) => {
+        const type = typeAndFlags & ~NLHOST_SOCK_LIBC;
+        if (domain !== AF_NETLINK) return -Errno.EAFNOSUPPORT;
         const kind = type & SOCK_TYPE_MASK;
-        if (kind !== SOCK_RAW && kind !== SOCK_DGRAM) return -LinuxErrno.ESOCKTNOSUPPORT;
+        if (kind !== SOCK_RAW && kind !== SOCK_DGRAM) return -Errno.ESOCKTNOSUPPORT;
         const allowed = this.opts.policy?.protocols;
-        if (allowed && !allowed.includes(protocol)) return -LinuxErrno.EPROTONOSUPPORT;
+        if (allowed && !allowed.includes(protocol)) return -Errno.EPROTONOSUPPORT;
         const fd = native.socket(domain, type | SOCK_CLOEXEC, protocol, this.netnsFd);
         if (fd < 0) return fd;
         if (this.opts.readAhead && native.readAhead) {
@@ -198,37 +171,39 @@ export class SocketTable {
           }
         }
         const h = this.newHandle();
-        this.sockets.set(h, { fd, protocol, nonblocking: (type & SOCK_NONBLOCK) !== 0, recvTimeoutMs: -1 });
+        this.sockets.set(h, {
+          fd, protocol, traced: type === typeAndFlags, nonblocking: (type & SOCK_NONBLOCK) !== 0, recvTimeoutMs: -1,
+        });
         return h;
       },
 
       sock_close: (h) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         this.sockets.delete(h);
         return native.close(s.fd);
       },
 
       sock_bind: (h, addr, len) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         const a = bytes(addr, len);
-        return a ? native.bind(s.fd, a) : -LinuxErrno.EFAULT;
+        return a ? native.bind(s.fd, a) : -Errno.EFAULT;
       },
 
       sock_connect: (h, addr, len) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         const a = bytes(addr, len);
-        return a ? native.connect(s.fd, a) : -LinuxErrno.EFAULT;
+        return a ? native.connect(s.fd, a) : -Errno.EFAULT;
       },
 
       sock_getsockname: (h, addr, lenPtr) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(lenPtr, 4)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(lenPtr, 4)) return -Errno.EFAULT;
         const a = bytes(addr, view().getUint32(lenPtr, true));
-        if (!a) return -LinuxErrno.EFAULT;
+        if (!a) return -Errno.EFAULT;
         const r = native.getsockname(s.fd, a);
         if (r < 0) return r;
         view().setUint32(lenPtr, r, true);
@@ -237,11 +212,11 @@ export class SocketTable {
 
       sock_getsockopt: (h, level, name, valPtr, lenPtr) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(lenPtr, 4)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(lenPtr, 4)) return -Errno.EFAULT;
         const len = view().getUint32(lenPtr, true);
         if (level === SOL_SOCKET && (name === SO_RCVTIMEO_OLD || name === SO_SNDTIMEO_OLD)) {
-          if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -LinuxErrno.EINVAL;
+          if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -Errno.EINVAL;
           const tv = new Uint8Array(NATIVE_TIMEVAL_SIZE);
           const r = native.getsockopt(s.fd, level, name, tv);
           if (r < 0) return r;
@@ -250,7 +225,7 @@ export class SocketTable {
           return 0;
         }
         const v = bytes(valPtr, len);
-        if (!v) return -LinuxErrno.EFAULT;
+        if (!v) return -Errno.EFAULT;
         const r = native.getsockopt(s.fd, level, name, v);
         if (r < 0) return r;
         view().setUint32(lenPtr, r, true);
@@ -259,34 +234,34 @@ export class SocketTable {
 
       sock_setsockopt: (h, level, name, valPtr, len) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         if (level === SOL_SOCKET) {
           if (name === SO_ATTACH_FILTER || name === SO_ATTACH_BPF ||
             name === SO_ATTACH_REUSEPORT_CBPF || name === SO_ATTACH_REUSEPORT_EBPF) {
             // These carry pointers or descriptors of the wasm side's world.
-            return -LinuxErrno.ENOPROTOOPT;
+            return -Errno.ENOPROTOOPT;
           }
           if (name === SO_RCVTIMEO_OLD || name === SO_SNDTIMEO_OLD) {
-            if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -LinuxErrno.EINVAL;
+            if (len < WASM32_TIMEVAL_SIZE || !inBounds(valPtr, WASM32_TIMEVAL_SIZE)) return -Errno.EINVAL;
             const r = native.setsockopt(s.fd, level, name, timevalToNative(view(), valPtr));
             if (r === 0 && name === SO_RCVTIMEO_OLD) s.recvTimeoutMs = timevalToTimeoutMs(view(), valPtr);
             return r;
           }
         }
         const v = bytes(valPtr, len);
-        return v ? native.setsockopt(s.fd, level, name, v) : -LinuxErrno.EFAULT;
+        return v ? native.setsockopt(s.fd, level, name, v) : -Errno.EFAULT;
       },
 
       sock_sendto: (h, buf, len, flags, addr, addrlen) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(buf, len)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(buf, len)) return -Errno.EFAULT;
         const name = addr ? bytes(addr, addrlen) : null;
-        if (addr && !name) return -LinuxErrno.EFAULT;
+        if (addr && !name) return -Errno.EFAULT;
         const iov = this.iovScratch;
         iov[0] = buf >>> 0;
         iov[1] = len >>> 0;
-        if (this.refused(s, memory(), iov, 1)) return -LinuxErrno.EPERM;
+        if (this.refused(s, memory(), iov, 1)) return -Errno.EPERM;
         const r = native.sendmsg(s.fd, memory().buffer, iov, 1, name, null, flags);
         this.traced('send', s, memory(), iov, 1, r);
         return r;
@@ -294,24 +269,25 @@ export class SocketTable {
 
       sock_recvfrom: (h, buf, len, flags, addr, addrlenPtr) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(buf, len)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(buf, len)) return -Errno.EFAULT;
         let name: Uint8Array | null = null;
         if (addr) {
-          if (!inBounds(addrlenPtr, 4)) return -LinuxErrno.EFAULT;
+          if (!inBounds(addrlenPtr, 4)) return -Errno.EFAULT;
           name = bytes(addr, view().getUint32(addrlenPtr, true));
-          if (!name) return -LinuxErrno.EFAULT;
+          if (!name) return -Errno.EFAULT;
         }
         const iov = this.iovScratch;
         const out = this.recvResult;
         const block = !s.nonblocking && !(flags & MSG_DONTWAIT);
-        const r = interruptible(() => {
+        const recv = (timeoutMs: number): number => {
           iov[0] = buf >>> 0;
           iov[1] = len >>> 0;
           const n = name && bytes(addr, name.length);
           return native.recvmsg(s.fd, memory().buffer, iov, 1, n, null, flags, block,
-            s.recvTimeoutMs, this.opts.wakeFd, out);
-        });
+            timeoutMs, waits.wakeFd, out);
+        };
+        const r = block ? waits.run(recv, s.recvTimeoutMs) : recv(-1);
         if (r >= 0 && addr) view().setUint32(addrlenPtr, out[0], true);
         this.traced('recv', s, memory(), iov, 1, r, flags);
         return r;
@@ -319,23 +295,23 @@ export class SocketTable {
 
       sock_sendmsg: (h, msgPtr, flags) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(msgPtr, 28)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(msgPtr, WASM32_MSGHDR_SIZE)) return -Errno.EFAULT;
         const m = readMsghdr(view(), msgPtr);
-        if (m.iovlen > MAX_IOV) return -LinuxErrno.EINVAL;
-        if (!inBounds(m.iov, m.iovlen * 8)) return -LinuxErrno.EFAULT;
+        if (m.iovlen > MAX_IOV) return -Errno.EINVAL;
+        if (!inBounds(m.iov, m.iovlen * WASM32_IOVEC_SIZE)) return -Errno.EFAULT;
         const iov = this.iovPairs(m.iovlen);
         readIovecs(view(), m.iov, m.iovlen, iov);
         const name = m.name ? bytes(m.name, m.namelen) : null;
-        if (m.name && !name) return -LinuxErrno.EFAULT;
+        if (m.name && !name) return -Errno.EFAULT;
         let control: Uint8Array | null = null;
         if (m.control && m.controllen) {
           const mem = bytes(0, memory().buffer.byteLength) as Uint8Array;
-          if (!inBounds(m.control, m.controllen)) return -LinuxErrno.EFAULT;
+          if (!inBounds(m.control, m.controllen)) return -Errno.EFAULT;
           control = controlToNative(mem, m.control, m.controllen);
-          if (!control) return -LinuxErrno.EINVAL;
+          if (!control) return -Errno.EINVAL;
         }
-        if (this.refused(s, memory(), iov, m.iovlen)) return -LinuxErrno.EPERM;
+        if (this.refused(s, memory(), iov, m.iovlen)) return -Errno.EPERM;
         const r = native.sendmsg(s.fd, memory().buffer, iov, m.iovlen, name, control, flags);
         this.traced('send', s, memory(), iov, m.iovlen, r);
         return r;
@@ -343,21 +319,21 @@ export class SocketTable {
 
       sock_recvmsg: (h, msgPtr, flags) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
-        if (!inBounds(msgPtr, 28)) return -LinuxErrno.EFAULT;
+        if (!s) return -Errno.EBADF;
+        if (!inBounds(msgPtr, WASM32_MSGHDR_SIZE)) return -Errno.EFAULT;
         const m = readMsghdr(view(), msgPtr);
-        if (m.iovlen > MAX_IOV) return -LinuxErrno.EINVAL;
-        if (!inBounds(m.iov, m.iovlen * 8)) return -LinuxErrno.EFAULT;
-        if (m.name && !inBounds(m.name, m.namelen)) return -LinuxErrno.EFAULT;
-        if (m.control && !inBounds(m.control, m.controllen)) return -LinuxErrno.EFAULT;
+        if (m.iovlen > MAX_IOV) return -Errno.EINVAL;
+        if (!inBounds(m.iov, m.iovlen * WASM32_IOVEC_SIZE)) return -Errno.EFAULT;
+        if (m.name && !inBounds(m.name, m.namelen)) return -Errno.EFAULT;
+        if (m.control && !inBounds(m.control, m.controllen)) return -Errno.EFAULT;
         const iov = this.iovPairs(m.iovlen);
         readIovecs(view(), m.iov, m.iovlen, iov);
         const control = m.control && m.controllen ? new Uint8Array(nativeControlCapacity(m.controllen)) : null;
         const out = this.recvResult;
         const block = !s.nonblocking && !(flags & MSG_DONTWAIT);
-        const r = interruptible(() => native.recvmsg(s.fd, memory().buffer, iov, m.iovlen,
-          m.name ? bytes(m.name, m.namelen) : null, control, flags, block, s.recvTimeoutMs,
-          this.opts.wakeFd, out));
+        const recv = (timeoutMs: number): number => native.recvmsg(s.fd, memory().buffer, iov, m.iovlen,
+          m.name ? bytes(m.name, m.namelen) : null, control, flags, block, timeoutMs, waits.wakeFd, out);
+        const r = block ? waits.run(recv, s.recvTimeoutMs) : recv(-1);
         if (r < 0) return r;
         this.traced('recv', s, memory(), iov, m.iovlen, r, flags);
         let controllen = 0;
@@ -373,40 +349,40 @@ export class SocketTable {
       },
 
       sock_poll: (fdsPtr, nfds, timeout) => {
-        if (nfds > MAX_IOV || !inBounds(fdsPtr, nfds * 8)) return -LinuxErrno.EFAULT;
-        const pollfds = new Uint8Array(nfds * 8);
+        if (nfds > MAX_IOV || !inBounds(fdsPtr, nfds * WASM32_POLLFD.size)) return -Errno.EFAULT;
+        const pollfds = new Uint8Array(nfds * NATIVE_POLLFD.size);
         const p = new DataView(pollfds.buffer);
         const v = view();
         for (let i = 0; i < nfds; i++) {
-          const h = v.getInt32(fdsPtr + i * 8, true);
+          const { fd: h, events } = readPollfd(v, fdsPtr, i);
           const s = h >= 0 ? sock(h) : undefined;
-          if (h >= 0 && !s) return -LinuxErrno.EBADF;
-          p.setInt32(i * 8, s ? s.fd : -1, true);
-          p.setInt16(i * 8 + 4, v.getInt16(fdsPtr + i * 8 + 4, true), true);
+          if (h >= 0 && !s) return -Errno.EBADF;
+          writePollfd(p, 0, i, s ? s.fd : -1, events, NATIVE_POLLFD);
         }
-        const r = interruptible(() => native.poll(pollfds, timeout, this.opts.wakeFd));
+        const r = timeout === 0 ? native.poll(pollfds, 0, -1)
+          : waits.run((ms) => native.poll(pollfds, ms, waits.wakeFd), timeout);
         if (r < 0) return r;
         const after = view();
-        for (let i = 0; i < nfds; i++) after.setInt16(fdsPtr + i * 8 + 6, p.getInt16(i * 8 + 6, true), true);
+        for (let i = 0; i < nfds; i++) writeRevents(after, fdsPtr, i, readRevents(p, 0, i, NATIVE_POLLFD));
         return r;
       },
 
       sock_fcntl: (h, cmd, arg) => {
         const s = sock(h);
-        if (!s) return -LinuxErrno.EBADF;
+        if (!s) return -Errno.EBADF;
         if (cmd === F_GETFL) return native.getFlags(s.fd);
         if (cmd === F_SETFL) {
           const r = native.setNonblocking(s.fd, (arg & O_NONBLOCK) !== 0);
           if (r === 0) s.nonblocking = (arg & O_NONBLOCK) !== 0;
           return r;
         }
-        return -LinuxErrno.EINVAL;
+        return -Errno.EINVAL;
       },
 
       proc_getpid: () => this.opts.pid,
 
       netns_unshare: (flags) => {
-        if (flags !== CLONE_NEWNET) return -LinuxErrno.EINVAL;
+        if (flags !== CLONE_NEWNET) return -Errno.EINVAL;
         const fd = native.netnsCreate();
         if (fd < 0) return fd;
         if (this.ownNetnsFd >= 0) native.closeFd(this.ownNetnsFd);
@@ -420,7 +396,7 @@ export class SocketTable {
   /** Copies `n` bytes out of the iovecs into a trace record. */
   private traced(dir: TraceRecord['dir'], s: Socket, memory: WebAssembly.Memory, iov: Uint32Array,
     count: number, n: number, flags = 0): void {
-    if (!this.opts.trace || n < 0 || (dir === 'recv' && flags & MSG_PEEK)) return;
+    if (!this.opts.trace || !s.traced || n < 0 || (dir === 'recv' && flags & MSG_PEEK)) return;
     const bytes = new Uint8Array(n);
     let off = 0;
     for (let i = 0; i < count && off < n; i++) {

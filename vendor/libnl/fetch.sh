@@ -92,14 +92,16 @@ extract() {
 }
 
 # Makes $2 equal to $1, touching only files whose content changed, so that
-# a new patch rebuilds only what it affects.
+# a new patch rebuilds only what it affects. A changed file gets the current
+# time, not the tarball's: a removed patch leaves the pristine file, older
+# than the objects built from the patched one.
 sync_tree() {
 	from=$1 to=$2
 	mkdir -p "$to"
 	(cd "$from" && find . -type f) | while read -r f; do
 		if ! cmp -s "$from/$f" "$to/$f"; then
 			mkdir -p "$(dirname "$to/$f")"
-			cp -p "$from/$f" "$to/$f"
+			cp "$from/$f" "$to/$f"
 		fi
 	done
 	(cd "$to" && find . -type f) | while read -r f; do

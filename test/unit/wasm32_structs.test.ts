@@ -1,12 +1,13 @@
 /**
- * The wasm32 <-> x86_64 translation of socket structures (ts/host/msghdr.ts),
- * checked against the layouts measured in ../shared/FACTS.md.
+ * The wasm32 <-> x86_64 translation of socket structures
+ * (ts/host/wasm32_structs.ts), checked against the layouts measured in
+ * docs/measured-facts.md.
  */
 import { describe, expect, it } from 'vitest';
 import {
   controlFromNative, controlToNative, nativeControlCapacity, readIovecs, readMsghdr,
   timevalFromNative, timevalToNative, timevalToTimeoutMs, writeMsghdrResult, MSG_CTRUNC,
-} from '../../dist/host/msghdr.js';
+} from '../../dist/host/wasm32_structs.js';
 
 const SOL_SOCKET = 1;
 const SCM_CREDENTIALS = 2;

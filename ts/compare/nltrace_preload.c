@@ -1,8 +1,10 @@
 /*
  * nltrace_preload.c - records the netlink traffic of a native program
  *
- * Not part of the addon: an LD_PRELOAD library for `libnl-wasm compare
- * --messages`. It wraps the C library's send/receive calls and, for
+ * The native half of `libnl-wasm compare --messages` (run.ts preloads it
+ * into the native program; the wasm host traces the other side): an
+ * LD_PRELOAD library, built with the native libnl (build/native/
+ * libnltrace.so). It wraps the C library's send/receive calls and, for
  * AF_NETLINK sockets, appends every datagram sent or received (peeks
  * excluded) to the file named by NLTRACE_FILE, one JSON line each, in the
  * format the wasm host's trace uses:
