@@ -359,6 +359,13 @@ Value CurrentCpu(const CallbackInfo &info)
 	return num(info, ::sched_getcpu());
 }
 
+// sched_yield(2): a thread spinning for another on its own CPU lets it run
+// (and, both runnable, the scheduler moves one of them to an idle CPU).
+Value YieldCpu(const CallbackInfo &info)
+{
+	return num(info, ::sched_yield());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports)
 {
 	struct Entry {
@@ -390,6 +397,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
 		{"allocatePid", AllocatePid},
 		{"processPid", ProcessPid},
 		{"currentCpu", CurrentCpu},
+		{"yieldCpu", YieldCpu},
 	};
 	for (const auto &e : entries)
 		exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));

@@ -56,6 +56,8 @@ export interface NativeHost {
 export interface ProcessHost {
   /** sched_getcpu(): the CPU the calling thread runs on now. */
   currentCpu(): number;
+  /** sched_yield(): lets another thread on this CPU run. */
+  yieldCpu(): number;
   /** `ip netns add NAME`: a new namespace bind-mounted at /var/run/netns/NAME (off the main thread; 0 or -errno). */
   namedNetnsAdd(name: string): Promise<number>;
   /** `ip netns delete NAME` (off the main thread; 0 or -errno). */

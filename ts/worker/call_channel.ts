@@ -104,10 +104,12 @@ export class ChannelSender {
    * an idle event loop (docs/decisions/main-thread-answer-wait.md).
    */
   takeAnswer(seen: number, ms: number): unknown[] {
-    if (Atomics.load(this.words, WORKER_CPU) === Atomics.load(this.words, MAIN_CPU)) return [];
+    const host = nativeHost();
+    const shared = Atomics.load(this.words, WORKER_CPU) === Atomics.load(this.words, MAIN_CPU);
     const until = performance.now() + ms;
     while (Atomics.load(this.words, ANSWERS) === seen) {
       if (performance.now() >= until) return [];
+      if (shared) host.yieldCpu();
     }
     const out: unknown[] = [];
     for (let m = receiveMessageOnPort(this.init.port); m; m = receiveMessageOnPort(this.init.port)) out.push(m.message);
@@ -165,12 +167,15 @@ export class ChannelReceiver {
       const seen = Atomics.load(this.words, NEWS);
       const m = receiveMessageOnPort(this.init.port);
       if (m) return m.message;
-      const cpu = nativeHost().currentCpu();
+      const host = nativeHost();
+      const cpu = host.currentCpu();
       Atomics.store(this.words, WORKER_CPU, cpu);
-      const until = cpu === Atomics.load(this.words, MAIN_CPU) ? 0 : performance.now() + SPIN_MS;
+      const shared = cpu === Atomics.load(this.words, MAIN_CPU);
+      const until = performance.now() + SPIN_MS;
       let changed = false;
       do {
         changed = Atomics.load(this.words, NEWS) !== seen;
+        if (!changed && shared) host.yieldCpu();
       } while (!changed && performance.now() < until);
       if (!changed) Atomics.wait(this.words, NEWS, seen);
     }
