@@ -27,6 +27,8 @@ const CLOSE_GRACE_MS = 5000;
 const QUICK_ANSWER_MS = 0.05;
 /** How many missed quick answers stop the waiting, and how many calls later it is tried again. */
 const QUICK_PROBE = 16;
+/** The longest run of quick answers handed out without the event loop turning (ms). */
+const QUICK_RUN_MS = 2;
 
 export interface ConnectionOptions<Start> {
   /** The worker's entry, relative to dist/. */
@@ -74,6 +76,10 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
   /** The instance's cancel token, from its hello. */
   private cancel: CancelToken | undefined;
   private quickSkipped = 0;
+  /** When the current run of quick answers began (0: the event loop has turned since). */
+  private quickRunStart = 0;
+  /** Quick answers held back until the event loop has turned (see call()). */
+  private deferred: FromWorker[] = [];
 
   constructor(private readonly opts: ConnectionOptions<object>) {
     const { main, worker } = createChannel({ mail: opts.mail });
@@ -88,7 +94,10 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
     });
     // Nothing waits for the hello once the connection is open; a rejection then is the death below.
     this.hello.catch(() => undefined);
-    main.port.on('message', (m: FromWorker) => this.receive(m));
+    main.port.on('message', (m: FromWorker) => {
+      this.receiveDeferred();
+      this.receive(m);
+    });
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
         this.die(new Error(`the libnl worker exited (code ${code})`));
@@ -158,9 +167,36 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
     if (quick && alone && this.quickWorthIt()) {
       const got = this.channel.takeAnswer(seen, QUICK_ANSWER_MS);
       this.quickScore += got.length ? 1 : -1;
-      for (const m of got) this.receive(m as FromWorker);
+      if (got.length && this.quickRunOver()) {
+        this.deferred.push(...(got as FromWorker[]));
+        setImmediate(() => this.receiveDeferred());
+      } else for (const m of got) this.receive(m as FromWorker);
     }
     return answer;
+  }
+
+  /**
+   * Whether the current run of quick answers is long enough that the next
+   * one must wait for the event loop: answers taken at once resolve promises
+   * without the loop turning, and an awaited loop of quick calls would
+   * starve timers and I/O. One setImmediate hop every QUICK_RUN_MS costs far
+   * less than leaving the quick path.
+   */
+  private quickRunOver(): boolean {
+    const now = performance.now();
+    if (this.quickRunStart === 0) {
+      this.quickRunStart = now;
+      setImmediate(() => { this.quickRunStart = 0; });
+      return false;
+    }
+    return now - this.quickRunStart > QUICK_RUN_MS;
+  }
+
+  private receiveDeferred(): void {
+    const held = this.deferred;
+    if (held.length === 0) return;
+    this.deferred = [];
+    for (const m of held) this.receive(m);
   }
 
   /**
