@@ -8,7 +8,11 @@
  * test/fuzz-regressions/, which test/unit/fuzz_regressions.test.ts replays.
  *
  *   node --import tsx bench/fuzz.ts --cases 1000000 [--seed S] [--workers W] [--checked] [--minutes M]
+ *     [--targets xfrm,netfilter/exp]
  *
+ * --targets runs only the cases whose target (route/link, xfrm/sa, ...) is
+ * or starts with one of the comma-separated names; the others are generated
+ * (so that a case keeps its seed/index) but skipped and not counted.
  * --minutes (or Ctrl-C) ends the run early, with the summary of the cases run.
  * --checked runs the SAFE_HEAP build (build/wasm-checked): NULL and
  * out-of-bounds accesses trap there as they would crash natively (the
@@ -37,6 +41,8 @@ interface Job {
   slot: number;
   /** Non-zero: stop after the case being run (time is up, or Ctrl-C). */
   stop: SharedArrayBuffer;
+  /** Run only these targets (or those under them); empty: all. */
+  targets: string[];
 }
 
 /** What a worker reports, every REPORT_EVERY cases and at the end. */
@@ -73,6 +79,7 @@ function workerMain(job: Job): void {
   for (; i < job.end && !Atomics.load(stop, 0); i += job.stride) {
     Atomics.store(current, job.slot, i);
     const c = makeCase(pool, job.seed, i);
+    if (!wanted(job.targets, c.target)) continue;
     const o: Outcome = runner.run(c);
     const key = outcomeKey(c, o);
     report.counts[key] = (report.counts[key] ?? 0) + 1;
@@ -85,6 +92,10 @@ function workerMain(job: Job): void {
   Atomics.store(current, job.slot, -1);
   flush(i, runner.stats);
   runner.close();
+}
+
+function wanted(targets: readonly string[], target: string): boolean {
+  return targets.length === 0 || targets.some((t) => target === t || target.startsWith(`${t}/`));
 }
 
 /**
@@ -120,12 +131,14 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '2' },
       checked: { type: 'boolean', default: false },
       minutes: { type: 'string' },
+      targets: { type: 'string', default: '' },
     },
   });
   const total = Number(values.cases);
   const seed = Number(values.seed);
   const workers = Math.max(1, Number(values.workers));
   const checked = values.checked;
+  const targets = values.targets.split(',').map((t) => t.trim()).filter(Boolean);
   if (!Number.isInteger(total) || total < 1 || !Number.isInteger(seed)) throw new Error('--cases and --seed take integers');
 
   const counts: Record<string, number> = {};
@@ -179,7 +192,7 @@ async function main(): Promise<void> {
   }, 1000);
 
   const runWorker = (slot: number, first: number): Promise<RunnerStats | undefined> => new Promise((resolve) => {
-    const job: Job = { seed, checked, first, end: total, stride: workers, current, slot, stop };
+    const job: Job = { seed, checked, first, end: total, stride: workers, current, slot, stop, targets };
     // A worker does not inherit tsx's loader: it registers it, then loads this file.
     const w = new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}); });`,
       { eval: true, workerData: job });
@@ -235,7 +248,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const byClass = (prefix: string): number => Object.entries(counts)
     .filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
-  console.log(`\nbuild ${buildName(checked)}, seed ${seed}, ${workers} workers`);
+  console.log(`\nbuild ${buildName(checked)}, seed ${seed}, ${workers} workers${targets.length ? `, targets ${targets.join(',')}` : ''}`);
   console.log(`${done} cases in ${seconds.toFixed(1)} s: ${(done / seconds).toFixed(0)} cases/s`);
   console.log(`ok ${byClass('ok')}, clean libnl errors ${byClass('nlerror')}, traps ${byClass('trap')}, ` +
     `hangs ${byClass('hang')}, unexpected ${byClass('unexpected')}, worker deaths ${workerDeaths}`);
