@@ -72,7 +72,10 @@ function trapSite(e: unknown): string {
     const frames = [...(c.stack ?? '').matchAll(/at (?:(\S+) \()?wasm:\/\/wasm\/[^:]+:(wasm-function\[\d+\]):(0x[0-9a-f]+)/g)]
       .map((m) => ({ name: m[1] ?? m[2], at: m[3] }));
     if (frames.length === 0) continue;
-    const skip = /SAFE_HEAP|segfault|alignfault/.test(frames[0].name) || /segmentation fault|misaligned/.test(c.message) ? 1 : 0;
+    // SAFE_HEAP's checks are inlined and call the JavaScript segfault/alignfault
+    // imports: the innermost wasm frame is the faulting function, unless a
+    // build keeps them as functions of their own (then named).
+    const skip = /SAFE_HEAP|segfault|alignfault/.test(frames[0].name) ? 1 : 0;
     site = frames.slice(skip, skip + 3).map((f) => `${f.name}@${f.at}`).join(' < ');
   }
   return site;
