@@ -242,25 +242,29 @@ export class WorkerConnection<Hello extends WorkerHello = WorkerHello> {
 
   /**
    * Closes in order: asks a worker busy with a long operation to stop, sends
-   * the close operation, and waits for the thread to end by itself (it
-   * does once it has answered); a worker that does not is terminated.
+   * the close operation, and resolves once it is answered (the instance is
+   * closed: its sockets and descriptors given back) or the thread is gone;
+   * a worker that does neither within CLOSE_GRACE_MS is terminated.
+   *
+   * The thread then ends by itself, unref'd, and the channel is disposed
+   * when it has: V8's teardown of the thread's isolate is work of its own
+   * that, on a busy machine, waited for a CPU for up to 900 ms (bench/
+   * lifecycles.ts), and nothing of the caller's depends on it.
    */
   close(closedError: Error): Promise<void> {
     this.closing ??= (async () => {
       this.channel.requestClose();
+      void this.exited.then(() => this.channel.dispose());
       if (!this.dead) {
         this.worker.ref();
         const grace = setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS);
         try {
           await Promise.race([this.call('close', []).catch(() => undefined), this.exited]);
-          await this.exited;
         } finally {
           clearTimeout(grace);
         }
       }
       this.die(closedError);
-      await this.exited;
-      this.channel.dispose();
     })();
     return this.closing;
   }
