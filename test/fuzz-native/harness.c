@@ -30,7 +30,6 @@
  * the case it belongs to is the first one without a line.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,6 +357,22 @@ ssize_t __wrap_recvmsg(int fd, struct msghdr *msg, int flags)
 	return flags & MSG_TRUNC ? (ssize_t) len : (ssize_t) copied;
 }
 
+/* --- coverage across crashes ------------------------------------------------------ */
+
+/* clang's profile runtime (the coverage build only) writes its counters at
+ * exit; a case that crashes libnl there (no sanitizer to report it) would
+ * lose the counters of every case before it. So they are written after
+ * every case, and after the dumps of a parsed object (the clone that comes
+ * next is where libnl frees twice): each write replaces the file with the
+ * counts so far. */
+extern int __llvm_profile_write_file(void) __attribute__((weak));
+
+static void save_coverage(void)
+{
+	if (__llvm_profile_write_file)
+		__llvm_profile_write_file();
+}
+
 /* --- the calls a case makes ------------------------------------------------------ */
 
 #define AF_INET_ 2
@@ -415,6 +430,7 @@ static void exercise(struct nl_object *obj, void *arg)
 
 	for (int t = NL_DUMP_LINE; t <= NL_DUMP_STATS; t++)
 		dump_object(obj, t);
+	save_coverage();
 	clone = nl_object_clone(obj);
 	if (clone) {
 		nl_object_identical(obj, clone);
@@ -570,30 +586,6 @@ static int run_line(char *line)
 	return err;
 }
 
-/* --- coverage across crashes ------------------------------------------------------ */
-
-/* clang's profile runtime (the coverage build only) writes its counters at
- * exit; a case that crashes libnl there (no sanitizer to report it) would
- * lose the counters of every case before it. */
-extern int __llvm_profile_write_file(void) __attribute__((weak));
-
-static void write_profile_and_die(int sig)
-{
-	__llvm_profile_write_file();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void keep_profile_on_crash(void)
-{
-	if (!__llvm_profile_write_file)
-		return;
-	signal(SIGSEGV, write_profile_and_die);
-	signal(SIGBUS, write_profile_and_die);
-	signal(SIGFPE, write_profile_and_die);
-	signal(SIGABRT, write_profile_and_die);
-}
-
 int main(void)
 {
 	char *line = NULL;
@@ -602,7 +594,6 @@ int main(void)
 
 	if (!results)
 		results = stdout;
-	keep_profile_on_crash();
 	sink = fopen("/dev/null", "w");
 	if (!sink)
 		return 1;
@@ -613,6 +604,7 @@ int main(void)
 			fprintf(results, "ok\n");
 		else
 			fprintf(results, "nlerror %d\n", err);
+		save_coverage();
 		fflush(results);
 	}
 	free(line);

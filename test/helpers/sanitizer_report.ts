@@ -15,7 +15,7 @@ export interface SanitizerReport {
 }
 
 /** Frames of the runtime itself, not of the code that faulted. */
-const RUNTIME_FRAME = /^(__asan|__ubsan|__interceptor_|__sanitizer|__lsan|__wrap_|mem(cpy|move|set|cmp)$|str\w+$|printf_common|v?[sf]?n?printf$)/;
+const RUNTIME_FRAME = /^(__asan|__ubsan|__interceptor_|__sanitizer|__lsan|__wrap_|\w*Interceptor|mem(cpy|move|set|cmp)$|str\w+$|printf_common|v?[sf]?n?printf$)/;
 
 /** How many frames make a site. */
 export const SITE_FRAMES = 3;
