@@ -3,7 +3,8 @@
  * mutators, same seeds) through native libnl 3.7.0 under AddressSanitizer
  * and UndefinedBehaviorSanitizer (test/fuzz-native/harness.c, built on
  * demand in build/native-asan), so a bug is seen where libnl's own users
- * would hit it, with a stack trace. One harness process runs the cases in
+ * would hit it, with a stack trace. The pristine corpus runs first (every
+ * captured fill and message, unmutated). One harness process runs the cases in
  * batches and is restarted after each report. The first case of every
  * distinct report (by fault and top frames) is written to
  * test/fuzz-regressions/ as build native-asan; test/unit/fuzz_native.test.ts
@@ -18,8 +19,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../dist/host/paths.js';
 import {
-  makeCase, makePool, toRegression, type Corpus, type FuzzCase, type RegressionFile,
+  makeCase, makePool, pristineFill, pristineParses, toRegression, type Corpus, type FuzzCase, type RegressionFile,
 } from '../test/helpers/fuzz_cases.js';
+import { FILLS } from '../test/helpers/fuzz_targets.js';
 import { buildHarness, missingTools } from '../test/helpers/native_build.js';
 import { NativeHarness, nativeOutcomeKey } from '../test/helpers/native_harness.js';
 
@@ -57,7 +59,8 @@ async function main(): Promise<void> {
   if (missing) throw new Error(`the native fuzzer needs clang: ${missing}`);
   console.log('building the native ASan/UBSan harness (build/native-asan) ...');
   const harness = new NativeHarness(buildHarness('asan'));
-  const pool = makePool(JSON.parse(readFileSync(corpusPath, 'utf8')) as Corpus);
+  const corpus = JSON.parse(readFileSync(corpusPath, 'utf8')) as Corpus;
+  const pool = makePool(corpus);
 
   let stop = false;
   process.on('SIGINT', () => {
@@ -70,11 +73,12 @@ async function main(): Promise<void> {
   const known = savedKeys();
   const saved: string[] = [];
   const counts = new Map<string, number>();
-  /** Cases generated and not yet run, with their indexes: the next batch is made while one runs. */
-  const queue: Array<{ index: number; c: FuzzCase }> = [];
+  /** Cases generated and not yet run, with where they come from: the next batch is made while one runs. */
+  const queue: Array<{ origin: string; c: FuzzCase }> = [...FILLS.map((t) => pristineFill(corpus, t.kind)), ...pristineParses(pool)]
+    .map((c, i) => ({ origin: `pristine/${i}`, c }));
   let generated = 0;
   const refill = (): void => {
-    while (queue.length < 2 * BATCH && generated < total) queue.push({ index: generated, c: makeCase(pool, seed, generated++) });
+    while (queue.length < 2 * BATCH && generated < total) queue.push({ origin: `${seed}/${generated}`, c: makeCase(pool, seed, generated++) });
   };
   const t0 = performance.now();
   let lastPrint = t0;
@@ -89,13 +93,13 @@ async function main(): Promise<void> {
     // Cases after the one that ended the process did not run: they go first next time.
     queue.unshift(...batch.slice(outcomes.length));
     outcomes.forEach((o, i) => {
-      const { index, c } = batch[i];
+      const { origin, c } = batch[i];
       const key = nativeOutcomeKey(c, o);
       counts.set(key, (counts.get(key) ?? 0) + 1);
       if (o.class === 'ok' || o.class === 'nlerror' || known.has(key)) return;
       known.add(key);
       const note = o.class === 'report' ? o.report.text : o.class === 'crash' ? o.stderr : '';
-      saved.push(save(toRegression(c, key, `${seed}/${index}`, 'native-asan', note)));
+      saved.push(save(toRegression(c, key, origin, 'native-asan', note)));
     });
     done += outcomes.length;
     const now = performance.now();
