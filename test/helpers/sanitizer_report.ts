@@ -15,14 +15,14 @@ export interface SanitizerReport {
 }
 
 /** Frames of the runtime itself, not of the code that faulted. */
-const RUNTIME_FRAME = /^(__asan|__ubsan|__interceptor_|__sanitizer|__lsan|__wrap_|\w*Interceptor|mem(cpy|move|set|cmp)$|str\w+$|printf_common|v?[sf]?n?printf$)/;
+const RUNTIME_FRAME = /^(__asan|__ubsan|__interceptor_|__sanitizer|__lsan|__wrap_|\w*Interceptor|mem(cpy|move|set|cmp)$|(free|malloc|calloc|realloc)$|str\w+$|printf_common|v?[sf]?n?printf$)/;
 
 /** How many frames make a site. */
 export const SITE_FRAMES = 3;
 
 /** The report in a harness's stderr, or undefined if there is none. */
 export function parseReport(stderr: string): SanitizerReport | undefined {
-  const asan = /ERROR: AddressSanitizer: ([\w-]+)[^\n]*\n(?:(READ|WRITE) of size)?/.exec(stderr);
+  const asan = /ERROR: AddressSanitizer: ((?:attempting )?[\w-]+)[^\n]*\n(?:(READ|WRITE) of size)?/.exec(stderr);
   const ubsan = /runtime error: ([^\n]+)/.exec(stderr);
   const other = /ERROR: (\w+Sanitizer): ([^\n]+)/.exec(stderr);
   let fault: string;
