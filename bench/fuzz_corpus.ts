@@ -5,12 +5,15 @@
  * neighbours, rules, qdiscs, classes, filters, bridge mdb, sockets for
  * sock_diag, conntrack entries, xfrm policies). What this kernel cannot hold
  * (ESP states: no crypto modules here) is built by libnl itself
- * (xfrmnl_sa_build_add_request) and marked synthetic.
+ * (xfrmnl_sa_build_add_request) and marked synthetic, as are the link, tc
+ * and action kinds the client binds but this kernel lacks
+ * (bench/fuzz_corpus_kinds.ts).
  *
- *   node --import tsx bench/fuzz_corpus.ts        (as root)
+ *   node --import tsx bench/fuzz_corpus.ts                (as root)
+ *   node --import tsx bench/fuzz_corpus.ts --kinds-only   (rebuilds only those kinds, no kernel needed)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LibnlCore } from '../dist/libnl/core.js';
 import { libnlApi } from '../dist/libnl/sync.js';
@@ -22,8 +25,34 @@ import {
   NLM_F_MULTI, concat, doneMessage, headers, message, setFlags, toHex,
 } from '../test/helpers/netlink_bytes.js';
 import type { Corpus } from '../test/helpers/fuzz_cases.js';
+import { buildKindMessages } from './fuzz_corpus_kinds.js';
 
 process.on('SIGINT', () => process.exit(130));
+
+const corpusDir = join(packageRoot, 'test', 'fuzz-corpus');
+const corpusFile = join(corpusDir, 'corpus.json');
+
+/**
+ * The built kinds, as synthetic entries of their own ("<cache type>: kinds
+ * built by libnl"): parse cases and the pristine corpus take their messages,
+ * while fill cases keep the captured dumps alone.
+ */
+function addBuiltKinds(corpus: Corpus, core: LibnlCore): void {
+  const lib = libnlApi(core);
+  for (const [kind, msgs] of Object.entries(buildKindMessages(lib, core))) {
+    corpus.synthetic[`${kind}: kinds built by libnl`] = { args: [], answers: [[toHex(concat(msgs))]] };
+  }
+}
+
+if (process.argv.includes('--kinds-only')) {
+  const corpus = JSON.parse(readFileSync(corpusFile, 'utf8')) as Corpus;
+  const core = new LibnlCore({});
+  addBuiltKinds(corpus, core);
+  core.close();
+  writeFileSync(corpusFile, `${JSON.stringify(corpus, null, 1)}\n`);
+  console.log(`rebuilt the built kinds of ${corpusFile}`);
+  process.exit(0);
+}
 
 const ns = createNetns('corpus');
 const run = (...args: string[]): void => ipn(ns, ...args);
@@ -225,6 +254,7 @@ for (const t of FILLS) {
   corpus.synthetic['netfilter/log_msg'] = { args: [], answers: [[toHex(log)]] };
 }
 
+addBuiltKinds(corpus, core);
 lib.close();
 sockets.kill();
 const total = Object.values(corpus.fills).reduce((n, f) => n + f.answers.flat().length, 0);
@@ -234,7 +264,6 @@ corpus.note = `Captured by bench/fuzz_corpus.ts from Linux ${spawnSync('uname', 
 for (const f of Object.values(corpus.fills)) {
   for (const d of f.answers.flat()) if (headers(Buffer.from(d, 'hex')).length === 0) throw new Error('bad capture');
 }
-const dir = join(packageRoot, 'test', 'fuzz-corpus');
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'corpus.json'), `${JSON.stringify(corpus, null, 1)}\n`);
-console.log(`wrote ${join(dir, 'corpus.json')}`);
+mkdirSync(corpusDir, { recursive: true });
+writeFileSync(corpusFile, `${JSON.stringify(corpus, null, 1)}\n`);
+console.log(`wrote ${corpusFile}`);

@@ -533,8 +533,11 @@ export interface RegressionFile {
   outcome: string;
   /** Where it came from: `seed/index` of a campaign. */
   origin: string;
-  /** The libnl.wasm it was found with: checked (SAFE_HEAP) traps where release does not. */
-  build: 'release' | 'checked';
+  /**
+   * The build it was found with: libnl.wasm release or checked (SAFE_HEAP traps where
+   * release does not), or native libnl under ASan and UBSan (bench/fuzz_native.ts).
+   */
+  build: 'release' | 'checked' | 'native-asan';
   kind: 'fill' | 'parse';
   target: string;
   protocol: number;
@@ -573,4 +576,10 @@ export function pristineFill(corpus: Corpus, target: string): FuzzCase {
     return { bytes, patch: headers(bytes).map((h) => h.offset) };
   });
   return { kind: 'fill', target, protocol: fill.protocol, args: corpus.fills[target]?.args ?? [], answer, mutations: [] };
+}
+
+/** Every message of the pool, unmutated, as a parse case: each must parse cleanly. */
+export function pristineParses(pool: Pool): FuzzCase[] {
+  return KINDS.flatMap((k) => (pool.messages.get(k.name) ?? [])
+    .map((message): FuzzCase => ({ kind: 'parse', target: k.name, protocol: k.protocol, message, mutations: [] })));
 }

@@ -4,6 +4,9 @@
  * end cleanly (the bug was fixed) or trap again, but only ever contained: the
  * runner gives a result, an NlError or a trap, and the next instance parses a
  * real dump. A case whose bug a libnl patch fixed (fixedBy) must no longer trap.
+ * A case found natively under ASan/UBSan (build native-asan) replays in the
+ * checked build, where memory faults trap as the sanitizers report them;
+ * test/unit/fuzz_native.test.ts replays every case natively.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -16,11 +19,13 @@ import { FuzzRunner } from '../helpers/fuzz_run.js';
 const dir = join(packageRoot, 'test/fuzz-regressions');
 const corpus = JSON.parse(readFileSync(join(packageRoot, 'test/fuzz-corpus/corpus.json'), 'utf8')) as Corpus;
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
-const runners = new Map<string, FuzzRunner>();
+const runners = new Map<boolean, FuzzRunner>();
+
+const checked = (build: RegressionFile['build']): boolean => build !== 'release';
 
 function runner(build: RegressionFile['build']): FuzzRunner {
-  let r = runners.get(build);
-  if (!r) runners.set(build, (r = new FuzzRunner(libnlModulePath(build === 'checked'))));
+  let r = runners.get(checked(build));
+  if (!r) runners.set(checked(build), (r = new FuzzRunner(libnlModulePath(checked(build)))));
   return r;
 }
 
@@ -35,7 +40,7 @@ describe('fuzz regressions', () => {
 
   for (const f of files) {
     const saved = JSON.parse(readFileSync(join(dir, f), 'utf8')) as RegressionFile;
-    it.skipIf(!existsSync(libnlModulePath(saved.build === 'checked')))(`${f}: contained`, () => {
+    it.skipIf(!existsSync(libnlModulePath(checked(saved.build))))(`${f}: contained`, () => {
       const r = runner(saved.build);
       const o = r.run(fromRegression(saved));
       expect(['ok', 'nlerror', 'trap']).toContain(o.class);
