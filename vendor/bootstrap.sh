@@ -1,6 +1,7 @@
 #!/bin/sh
 # Brings a checkout to a runnable state, doing only what is missing:
-#   1. Debian packages (emscripten, flex, bison, cmake, linux-libc-dev, ...,
+#   1. Debian packages (emscripten, flex, bison, cmake, clang for the native
+#      fuzz harness under ASan/UBSan, linux-libc-dev, ...,
 #      and Debian's own libnl as an independent reference), when root;
 #      otherwise prints the command to run and stops;
 #   2. npm packages (npm ci, when package-lock.json changed);
@@ -19,7 +20,7 @@ cd "$root"
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 
-APT_PACKAGES="emscripten flex bison cmake make g++ python3 linux-libc-dev iproute2 \
+APT_PACKAGES="emscripten flex bison cmake make g++ clang python3 linux-libc-dev iproute2 \
 libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libnl-nf-3-dev libnl-idiag-3-dev \
 libnl-xfrm-3-dev libnl-cli-3-dev libnl-utils"
 
