@@ -6,6 +6,9 @@
  * should never happen) is replaced and the case it was running is saved.
  * The first case of every distinct trap site is written to
  * test/fuzz-regressions/, which test/unit/fuzz_regressions.test.ts replays.
+ * A trapping case is run again in a fresh instance first: one that runs
+ * cleanly there trapped on damage an earlier case of its instance left
+ * (the summary counts it, with the instance's first case, and saves nothing).
  *
  *   node --import tsx bench/fuzz.ts --cases 1000000 [--seed S] [--workers W] [--checked] [--minutes M]
  *     [--targets xfrm,netfilter/exp]
@@ -60,6 +63,8 @@ const REPORT_EVERY = 500;
 const HANG_MS = 30_000;
 const MAX_START_FAILURES = 10;
 const UNRECORDED = 'unrecorded (ran in a worker that was ended)';
+/** A trap that the case does not cause alone (see workerMain): counted, not saved. */
+const DELAYED = 'trap-after-earlier-cases';
 const corpusPath = join(packageRoot, 'test', 'fuzz-corpus', 'corpus.json');
 const regressionDir = join(packageRoot, 'test', 'fuzz-regressions');
 const buildName = (checked: boolean): RegressionFile['build'] => (checked ? 'checked' : 'release');
@@ -67,6 +72,12 @@ const buildName = (checked: boolean): RegressionFile['build'] => (checked ? 'che
 function workerMain(job: Job): void {
   const pool = makePool(JSON.parse(readFileSync(corpusPath, 'utf8')) as Corpus);
   const runner = new FuzzRunner(libnlModulePath(job.checked));
+  // Replays a trapping case in an instance of its own: a trap that does
+  // not come again there is the damage of an earlier case of the same
+  // instance (a use after free, a heap overflow), not this case's bug.
+  const alone = new FuzzRunner(libnlModulePath(job.checked), 1);
+  let instanceFirst = job.first;
+  let instances = runner.stats.instances;
   const current = new Int32Array(job.current);
   const seen = new Set<string>();
   let report: Report = { done: 0, next: job.first, counts: {}, traps: [] };
@@ -81,17 +92,23 @@ function workerMain(job: Job): void {
     const c = makeCase(pool, job.seed, i);
     if (!wanted(job.targets, c.target)) continue;
     const o: Outcome = runner.run(c);
-    const key = outcomeKey(c, o);
+    let key = outcomeKey(c, o);
+    if (o.class === 'trap' && alone.run(c).class !== 'trap') key = `${DELAYED}:${c.target}:${o.call}:${o.reason} (instance from case ${instanceFirst})`;
     report.counts[key] = (report.counts[key] ?? 0) + 1;
-    if (o.class !== 'ok' && o.class !== 'nlerror' && !seen.has(key)) {
+    if (o.class !== 'ok' && o.class !== 'nlerror' && !key.startsWith(DELAYED) && !seen.has(key)) {
       seen.add(key);
       report.traps.push({ key, regression: toRegression(c, key, `${job.seed}/${i}`, buildName(job.checked), runner.stderr) });
+    }
+    if (runner.stats.instances !== instances) {
+      instances = runner.stats.instances;
+      instanceFirst = i + job.stride;
     }
     if (++report.done === REPORT_EVERY) flush(i + job.stride);
   }
   Atomics.store(current, job.slot, -1);
   flush(i, runner.stats);
   runner.close();
+  alone.close();
 }
 
 function wanted(targets: readonly string[], target: string): boolean {
@@ -250,7 +267,8 @@ async function main(): Promise<void> {
     .filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
   console.log(`\nbuild ${buildName(checked)}, seed ${seed}, ${workers} workers${targets.length ? `, targets ${targets.join(',')}` : ''}`);
   console.log(`${done} cases in ${seconds.toFixed(1)} s: ${(done / seconds).toFixed(0)} cases/s`);
-  console.log(`ok ${byClass('ok')}, clean libnl errors ${byClass('nlerror')}, traps ${byClass('trap')}, ` +
+  console.log(`ok ${byClass('ok')}, clean libnl errors ${byClass('nlerror')}, traps ${byClass('trap')} ` +
+    `(of which ${byClass(DELAYED)} only after earlier cases of their instance), ` +
     `hangs ${byClass('hang')}, unexpected ${byClass('unexpected')}, worker deaths ${workerDeaths}`);
   console.log(`instances ${stats.reduce((n, s) => n + (s?.instances ?? 0), 0)}, ` +
     `socket leaks ${stats.reduce((n, s) => n + (s?.socketLeaks ?? 0), 0)}, ` +
