@@ -38,6 +38,12 @@ describe('fuzz regressions', () => {
     expect(files.length).toBeGreaterThan(0);
   });
 
+  it('every fixedBy names a patch of vendor/libnl/patches/', () => {
+    const patches = new Set(readdirSync(join(packageRoot, 'vendor/libnl/patches')));
+    const named = files.map((f) => [f, (JSON.parse(readFileSync(join(dir, f), 'utf8')) as RegressionFile).fixedBy] as const);
+    expect(named.filter(([, p]) => p !== undefined && !patches.has(p))).toEqual([]);
+  });
+
   for (const f of files) {
     const saved = JSON.parse(readFileSync(join(dir, f), 'utf8')) as RegressionFile;
     it.skipIf(!existsSync(libnlModulePath(checked(saved.build))))(`${f}: contained`, () => {
