@@ -22,13 +22,13 @@
  * release build reads address 0 silently), at about a third of the speed.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../dist/host/paths.js';
 import { libnlModulePath } from '../dist/libnl/module_path.js';
 import {
-  makeCase, makePool, toRegression, type Corpus, type RegressionFile,
+  makeCase, makePool, saveRegression, savedRegressions, toRegression, type Corpus, type RegressionFile,
 } from '../test/helpers/fuzz_cases.js';
 import { FuzzRunner, outcomeKey, type Outcome, type RunnerStats } from '../test/helpers/fuzz_run.js';
 
@@ -127,18 +127,10 @@ function bugKey(outcome: string): string {
 
 /** Bugs already saved with this build, so each is saved once. */
 function savedKeys(build: RegressionFile['build']): Set<string> {
-  if (!existsSync(regressionDir)) return new Set();
-  const saved = readdirSync(regressionDir).filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(regressionDir, f), 'utf8')) as RegressionFile);
-  return new Set(saved.filter((r) => r.build === build).map((r) => bugKey(r.outcome)));
+  return new Set(savedRegressions(regressionDir, build).map((r) => bugKey(r.outcome)));
 }
 
-function save(r: RegressionFile): string {
-  mkdirSync(regressionDir, { recursive: true });
-  const name = `${r.build}-${r.target.replace(/\W+/g, '_')}-${r.origin.replace('/', '-')}.json`;
-  writeFileSync(join(regressionDir, name), `${JSON.stringify(r, null, 1)}\n`);
-  return name;
-}
+const save = (r: RegressionFile): string => saveRegression(regressionDir, r);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

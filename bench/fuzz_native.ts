@@ -14,12 +14,12 @@
  *
  * --minutes (or Ctrl-C) ends the run early, with the summary of the cases run.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../dist/host/paths.js';
 import {
-  makeCase, makePool, pristineFill, pristineParses, toRegression, type Corpus, type FuzzCase, type RegressionFile,
+  makeCase, makePool, pristineFill, pristineParses, saveRegression, savedRegressions, toRegression, type Corpus, type FuzzCase, type RegressionFile,
 } from '../test/helpers/fuzz_cases.js';
 import { FILLS } from '../test/helpers/fuzz_targets.js';
 import { buildHarness, missingTools } from '../test/helpers/native_build.js';
@@ -31,18 +31,10 @@ const regressionDir = join(packageRoot, 'test', 'fuzz-regressions');
 
 /** Sites already saved from native runs, so each is saved once. */
 function savedKeys(): Set<string> {
-  if (!existsSync(regressionDir)) return new Set();
-  return new Set(readdirSync(regressionDir).filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(regressionDir, f), 'utf8')) as RegressionFile)
-    .filter((r) => r.build === 'native-asan').map((r) => r.outcome));
+  return new Set(savedRegressions(regressionDir, 'native-asan').map((r) => r.outcome));
 }
 
-function save(r: RegressionFile): string {
-  mkdirSync(regressionDir, { recursive: true });
-  const name = `${r.build}-${r.target.replace(/\W+/g, '_')}-${r.origin.replace('/', '-')}.json`;
-  writeFileSync(join(regressionDir, name), `${JSON.stringify(r, null, 1)}\n`);
-  return name;
-}
+const save = (r: RegressionFile): string => saveRegression(regressionDir, r);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -12,6 +12,8 @@
  *    nl_msg_parse() (its nlmsg_len never exceeds the bytes, as a received
  *    message's cannot).
  */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { kindOf, FILLS, KINDS, type ObjectKind } from './fuzz_targets.js';
 import {
   NLA_HDRLEN, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR,
@@ -549,6 +551,22 @@ export interface RegressionFile {
   mutations: string[];
   /** The libnl patch that fixed the bug: the case must now end in a result or an NlError. */
   fixedBy?: string;
+}
+
+/** The saved cases of one build, from `dir` (test/fuzz-regressions/). */
+export function savedRegressions(dir: string, build: RegressionFile['build']): RegressionFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RegressionFile)
+    .filter((r) => r.build === build);
+}
+
+/** Writes a found case into `dir`, named by build, target and origin; returns the file's name. */
+export function saveRegression(dir: string, r: RegressionFile): string {
+  mkdirSync(dir, { recursive: true });
+  const name = `${r.build}-${r.target.replace(/\W+/g, '_')}-${r.origin.replace('/', '-')}.json`;
+  writeFileSync(join(dir, name), `${JSON.stringify(r, null, 1)}\n`);
+  return name;
 }
 
 export function toRegression(c: FuzzCase, outcome: string, origin: string, build: RegressionFile['build'],
