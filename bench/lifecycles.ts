@@ -12,8 +12,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { Libnl, NetlinkClient, type WatchEvent } from '../dist/index.js';
+import { Libnl, NetlinkClient } from '../dist/index.js';
 import { underLoad } from '../test/helpers/cpu_load.js';
+import { viewCycle } from '../test/helpers/leak_cycles.js';
 import { withNetns } from '../test/helpers/netns.js';
 import { openFds, rss, settleThreads, threads } from '../test/helpers/process_stats.js';
 import { percentile } from './stats.js';
@@ -47,13 +48,8 @@ async function viewCycles(ns: string): Promise<{ before: Sample; after: Sample; 
   try {
     let n = 0;
     const cycle = async (): Promise<void> => {
-      const view = await client.netns(ns);
-      if ((await view.links.list()).length !== 3) throw new Error('the view does not list lo, v0 and v1');
-      const w = await view.watch(['link']);
-      const changed = new Promise<WatchEvent>((resolve) => w.once('event', resolve));
-      execFileSync('ip', ['-n', ns, 'link', 'set', 'v0', 'mtu', String(1300 + (n++ % 100))]);
-      if ((await changed).netns !== ns) throw new Error('an event without its namespace');
-      await view.close();
+      const r = await viewCycle(client, ns, n++);
+      if (r.names.length !== 3 || r.eventNetns !== ns) throw new Error(`a view cycle went wrong: ${JSON.stringify(r)}`);
     };
     for (let i = 0; i < WARM_UP_VIEWS; i++) await cycle();
     const sample = async (): Promise<Sample> => ({ fds: openFds(), threads: threads(), rss: rss(), stats: await client.stats() });

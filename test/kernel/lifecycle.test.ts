@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { kernelSkipReason, withNetns } from '../helpers/netns.js';
 import { underLoad } from '../helpers/cpu_load.js';
 import { openFds, settleThreads, threads } from '../helpers/process_stats.js';
-import { Libnl, NetlinkClient, type WatchEvent } from '../../dist/index.js';
+import { viewCycle } from '../helpers/leak_cycles.js';
+import { Libnl, NetlinkClient } from '../../dist/index.js';
 
 describe.skipIf(!!kernelSkipReason)('lifecycles under load', () => {
   it('100 Libnl.spawn() / call / close cycles end, every one', async () => {
@@ -61,13 +62,7 @@ describe.skipIf(!!kernelSkipReason)('lifecycles under load', () => {
       try {
         let n = 0;
         const cycle = async (): Promise<void> => {
-          const view = await client.netns(ns);
-          expect((await view.links.list()).map((l) => l.name).sort()).toEqual(['lo', 'v0', 'v1']);
-          const w = await view.watch(['link']);
-          const changed = new Promise<WatchEvent>((resolve) => w.once('event', resolve));
-          execFileSync('ip', ['-n', ns, 'link', 'set', 'v0', 'mtu', String(1300 + (n++ % 100))]);
-          expect((await changed).netns).toBe(ns);
-          await view.close();
+          expect(await viewCycle(client, ns, n++)).toEqual({ names: ['lo', 'v0', 'v1'], eventNetns: ns });
         };
         for (let i = 0; i < 50; i++) await cycle();
         const before = { fds: openFds(), threads: threads(), stats: await client.stats() };
