@@ -90,7 +90,8 @@ async function main(): Promise<void> {
       counts.set(key, (counts.get(key) ?? 0) + 1);
       if (o.class === 'ok' || o.class === 'nlerror' || known.has(key)) return;
       known.add(key);
-      const note = o.class === 'report' ? o.report.text : o.class === 'crash' ? o.stderr : '';
+      // Paths in the report are made relative to the checkout: a saved case names no machine's directories.
+      const note = (o.class === 'report' ? o.report.text : o.class === 'crash' ? o.stderr : '').replaceAll(`${packageRoot}/`, '');
       saved.push(save(toRegression(c, key, origin, 'native-asan', note)));
     });
     done += outcomes.length;
